@@ -1,0 +1,1 @@
+"""Jembatan: a USSD and SMS gateway for rural banks."""

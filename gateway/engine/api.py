@@ -1,0 +1,58 @@
+"""What a handler sees and returns: the only engine types that `handlers/` import."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+class Services(Protocol):
+    """The narrow services a handler may use; the host (web, CLI, tests) provides them."""
+
+    @property
+    def bank(self) -> Any: ...
+
+    def now(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class Call:
+    """One handler invocation.
+
+    `value` is the input of the screen that called the handler (a PIN included: it is never saved).
+    `vars` holds the session's answers and earlier handler data. `idempotency_key` is the same for a
+    retried hop and different for every other hop, so a money movement keyed on it happens once.
+    """
+
+    msisdn: str
+    lang: str
+    channel: str
+    session_id: str
+    idempotency_key: str
+    services: Services
+    vars: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Something the host does after the session is durably saved ("confirm after commit")."""
+
+    kind: str
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A handler's outcome: a category the menu routes on (`on: {ok: …, locked: …}`) and data for texts."""
+
+    category: str = "ok"
+    data: Mapping[str, Any] = field(default_factory=dict)
+    effects: tuple[Effect, ...] = ()
+    forget: tuple[str, ...] = ()
+
+
+Handler = Callable[[Call], Result]
