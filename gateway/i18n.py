@@ -48,11 +48,16 @@ class Template:
 
     parts: tuple[tuple[str, str | None], ...]
     line: int
+    source: str = ""
 
     @classmethod
-    def parse(cls, text: str, line: int) -> Template:
+    def parse(cls, text: str, line: int, source: str = "") -> Template:
         parts = tuple((literal, name) for literal, name, _spec, _conv in _FORMATTER.parse(text))
-        return cls(parts, line)
+        return cls(parts, line, source)
+
+    @property
+    def where(self) -> str:
+        return f"{self.source}:{self.line}"
 
     @property
     def placeholders(self) -> frozenset[str]:
@@ -105,10 +110,12 @@ def _flatten(node: LineMap, prefix: str, out: dict[str, Template], source: str, 
             _flatten(value, f"{full}.", out, source, problems)
         elif isinstance(value, str):
             try:
-                out[full] = Template.parse(value, line)
+                out[full] = Template.parse(value, line, source)
             except ValueError as exc:
-                problems.append(f"{source}:{line}: text '{full}' has a broken placeholder ({exc}); "
-                                "write placeholders as {name}, and a literal brace as {{ or }}")
+                problems.append(
+                    f"{source}:{line}: text '{full}' has a broken placeholder ({exc}); "
+                    "write placeholders as {name}, and a literal brace as {{ or }}"
+                )
         else:
             problems.append(f"{source}:{line}: '{full}' must be text in quotes, not {type(value).__name__}")
 
@@ -127,16 +134,24 @@ def read_catalog_text(text: str, source_name: str) -> tuple[dict[str, Template],
 
 
 def load_catalog(directory: Path, default_lang: str = DEFAULT_LANG) -> tuple[Catalog, list[str]]:
-    """Every `<lang>.yaml` in `directory`; the default language first. Returns problems too."""
+    """`<lang>.yaml` and its parts `<lang>.<part>.yaml` in `directory`, default language first.
+
+    Returns the problems found too; a key defined in two parts of one language is one of them.
+    """
     templates: dict[str, dict[str, Template]] = {}
     sources: dict[str, str] = {}
     problems: list[str] = []
-    paths = sorted(directory.glob("*.yaml"), key=lambda p: (p.stem != default_lang, p.stem))
+    paths = sorted(directory.glob("*.yaml"), key=lambda p: (p.name.split(".")[0] != default_lang, p.name))
     for path in paths:
+        lang = path.name.split(".")[0]
         source = _display(path)
         table, found = read_catalog_text(path.read_text(encoding="utf-8"), source)
-        templates[path.stem] = table
-        sources[path.stem] = source
+        merged = templates.setdefault(lang, {})
+        for key, template in table.items():
+            if key in merged:
+                found.append(f"{source}:{template.line}: '{key}' is already defined at {merged[key].where}")
+            merged[key] = template
+        sources.setdefault(lang, f"{_display(directory)}/{lang}.yaml")
         problems.extend(found)
     if default_lang not in templates:
         problems.append(f"{_display(directory)}/{default_lang}.yaml:1: the default language's file is missing")

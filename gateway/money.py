@@ -30,7 +30,7 @@ def parse_amount(text: str) -> int | None:
         if not _DECIMAL.match(number):
             return None
         value = float(number.replace(",", ".")) * _SUFFIXES[suffix]
-        return int(round(value)) if len(number) <= MAX_DIGITS else None
+        return round(value) if len(number) <= MAX_DIGITS else None
     if _GROUPED_DOTS.match(number) or _GROUPED_COMMAS.match(number):
         number = number.replace(".", "").replace(",", "")
     if not number.isdigit() or len(number) > MAX_DIGITS:

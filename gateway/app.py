@@ -1,0 +1,41 @@
+"""The Flask app factory: everything is built here, nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+from gateway import logs
+from gateway.config import Settings
+from gateway.runtime import Runtime, build_runtime
+
+MAX_REQUEST_BYTES = 16 * 1024
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
+    logs.configure()
+    settings = Settings.from_env().with_overrides(config)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.extensions["jembatan"] = runtime or build_runtime(settings)
+
+    from gateway.web import health, ussd
+
+    app.register_blueprint(ussd.bp)
+    app.register_blueprint(health.bp)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        return Response(f"{exc.code} {exc.name}", status=exc.code, mimetype="text/plain")
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error")
+        return Response("END", status=500, mimetype="text/plain")
+
+    return app

@@ -1,0 +1,149 @@
+"""The `jembatan` command: check menus, walk them in a terminal, seed demo data, run the dev stack."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from gateway.channels.hop import Hop, InputStyle
+from gateway.config import Settings
+from gateway.menus import check_all, load_handlers
+from gateway.phones import UnusableNumber, normalize_msisdn
+from gateway.transcripts import Transcript, Turn
+
+DEMO_PHONE = "+6281311110001"
+
+
+def extra_checks() -> tuple[Callable[[Path, object], list[str]], ...]:
+    """Checks of the other operator files in menus/: products, SMS keywords, reminder policy."""
+    from gateway.operator_files import EXTRA_CHECKS
+
+    return EXTRA_CHECKS
+
+
+def cmd_menus_check(args: argparse.Namespace, settings: Settings) -> int:
+    menus_dir = Path(args.dir) if args.dir else settings.menus_dir
+    locales_dir = (
+        Path(args.locales) if args.locales else (menus_dir.parent / "locales" if args.dir else settings.locales_dir)
+    )
+    problems = check_all(menus_dir, locales_dir, load_handlers(settings.handlers_module), extra_checks())
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print(f"menus in {menus_dir} are valid")
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.runtime import build_runtime
+
+    try:
+        phone = normalize_msisdn(args.phone)
+    except UnusableNumber:
+        print(f"not a usable phone number: {args.phone}", file=sys.stderr)
+        return 2
+    rt = build_runtime(settings)
+    if args.lang:
+        rt.store.remember_language(phone, args.lang)
+    session_id = f"sim-{secrets.token_hex(6)}"
+    code = rt.menus.current.menu.service_codes[0] if rt.menus.current.menu.service_codes else "*123#"
+    transcript = Transcript(name=args.name or "recorded walk", phone=phone, lang=args.lang, service_code=code)
+    entry, sequence = "", 1
+    print(f"Dialling {code} as {phone} (type 'q' to hang up)")
+    while True:
+        reply = rt.dialog.hop(Hop(session_id, phone, code, InputStyle.NEWEST, entry, sequence, "ussd"))
+        transcript.turns.append(Turn(entry, reply.text, reply.end))
+        print("-" * 30 + f"\n{reply.text}\n" + "-" * 30)
+        if reply.end:
+            break
+        entry = input("> ")
+        if entry.strip().lower() == "q":
+            break
+        sequence += 1
+    if args.record:
+        Path(args.record).write_text(transcript.to_yaml(), encoding="utf-8")
+        print(f"transcript saved to {args.record}")
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.banking.migrations import upgrade
+
+    upgrade(settings.database_url)
+    print("database is at the newest migration")
+    return 0
+
+
+def cmd_demo_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.banking.demo import seed_database
+
+    cmd_db_upgrade(args, settings)
+    print(seed_database(settings.database_url))
+    return 0
+
+
+def cmd_pin_unlock(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.runtime import build_bank
+
+    bank, _engine = build_bank(settings)
+    try:
+        phone = normalize_msisdn(args.phone)
+    except UnusableNumber:
+        print(f"not a usable phone number: {args.phone}", file=sys.stderr)
+        return 2
+    if not bank.unlock(phone):
+        print("no customer with that number", file=sys.stderr)
+        return 1
+    print("unlocked: the customer can enter the PIN again")
+    return 0
+
+
+def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
+    """Migrate, seed when empty, then run the Procfile's web, worker and scheduler."""
+    cmd_demo_seed(args, settings)
+    os.execvp("honcho", ["honcho", "start", "-f", str(Path(__file__).resolve().parent.parent / "Procfile")])
+    return 0  # pragma: no cover
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="jembatan", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True)
+    menus = sub.add_parser("menus", help="operator menus").add_subparsers(dest="menus_command", required=True)
+    check = menus.add_parser("check", help="validate menus, locales and the other operator files")
+    check.add_argument("dir", nargs="?", help="menus folder (default: the configured one)")
+    check.add_argument("--locales", help="locales folder (default: beside the menus folder)")
+    check.set_defaults(func=cmd_menus_check)
+    simulate = sub.add_parser("simulate", help="walk the menus in this terminal through the real engine")
+    simulate.add_argument("--phone", default=DEMO_PHONE)
+    simulate.add_argument("--lang", choices=["id", "en"])
+    simulate.add_argument("--record", help="save the walk as a golden transcript (YAML)")
+    simulate.add_argument("--name", help="the transcript's name")
+    simulate.set_defaults(func=cmd_simulate)
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply the migrations").set_defaults(func=cmd_db_upgrade)
+    demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="demo_command", required=True)
+    demo.add_parser("seed", help="seed the demo customers when the database is empty").set_defaults(func=cmd_demo_seed)
+    pin = sub.add_parser("pin", help="customer PINs").add_subparsers(dest="pin_command", required=True)
+    unlock = pin.add_parser("unlock", help="let a locked-out customer try the PIN again")
+    unlock.add_argument("phone")
+    unlock.set_defaults(func=cmd_pin_unlock)
+    sub.add_parser("dev", help="migrate, seed and run web, worker and scheduler").set_defaults(func=cmd_dev)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from gateway import logs
+
+    logs.configure()
+    return int(args.func(args, Settings.from_env()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Settings from the environment, read once by `create_app` or the CLI; nothing global."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "jembatan.db"
+DEFAULT_SESSION_TTL_S = 300
+DEFAULT_RESUME_WINDOW_S = 180
+DEFAULT_HOP_LOCK_S = 10
+DEFAULT_RETRY_WAIT_S = 3.0
+DEV_SECRET = "jembatan-dev-secret-change-me"
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    menus_dir: Path = PROJECT_ROOT / "menus"
+    locales_dir: Path = PROJECT_ROOT / "locales"
+    handlers_module: str = "handlers"
+    default_lang: str = "id"
+    secret_key: str = DEV_SECRET
+    session_ttl_s: int = DEFAULT_SESSION_TTL_S
+    resume_window_s: int = DEFAULT_RESUME_WINDOW_S
+    hop_lock_s: int = DEFAULT_HOP_LOCK_S
+    retry_wait_s: float = DEFAULT_RETRY_WAIT_S
+    public_url: str = ""
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from: str = ""
+    twilio_api_base_url: str = ""
+    aggregator_credential: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        base = cls()
+        values: dict[str, Any] = {}
+        for name, cast in _ENV_FIELDS.items():
+            raw = env.get(name.upper())
+            if raw not in (None, ""):
+                values[name] = cast(raw)
+        return replace(base, **values)
+
+    def with_overrides(self, overrides: Mapping[str, Any] | None) -> Settings:
+        return replace(self, **dict(overrides or {}))
+
+
+_ENV_FIELDS: dict[str, Any] = {
+    "redis_url": str,
+    "database_url": str,
+    "menus_dir": Path,
+    "locales_dir": Path,
+    "handlers_module": str,
+    "default_lang": str,
+    "secret_key": str,
+    "session_ttl_s": int,
+    "resume_window_s": int,
+    "public_url": str,
+    "twilio_account_sid": str,
+    "twilio_auth_token": str,
+    "twilio_from": str,
+    "twilio_api_base_url": str,
+    "aggregator_credential": str,
+}

@@ -1,0 +1,81 @@
+"""Everything a process needs, built once from Settings and handed around (never a module global)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+from gateway.config import Settings
+from gateway.dialog import Dialog, make_sealer
+from gateway.menus import MenuBook, load_handlers
+from gateway.sessions import SessionStore
+
+REDIS_TIMEOUT_S = 1.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class HostServices:
+    """What handlers reach through `call.services`: the bank and the clock."""
+
+    bank: Any
+    clock: Callable[[], datetime] = utc_now
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    redis: redis.Redis
+    menus: MenuBook
+    store: SessionStore
+    services: HostServices
+    dialog: Dialog
+    db_engine: Any = None
+
+
+def connect_redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(
+        url, socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S, health_check_interval=30
+    )
+
+
+def build_bank(settings: Settings) -> tuple[Any, Any]:
+    from gateway.banking.db import make_engine
+    from gateway.banking.ledger import SqlBank
+
+    engine = make_engine(settings.database_url)
+    return SqlBank(engine), engine
+
+
+def build_runtime(
+    settings: Settings, clock: Callable[[], datetime] = utc_now, bank: Any = None, db_engine: Any = None
+) -> Runtime:
+    """The process's runtime; tests may pass their own bank (and its engine) instead of the built-in one."""
+    client = connect_redis(settings.redis_url)
+    handlers = load_handlers(settings.handlers_module)
+    menus = MenuBook(settings.menus_dir, settings.locales_dir, handlers)
+    store = SessionStore(client, settings.session_ttl_s, settings.resume_window_s, settings.hop_lock_s)
+    if bank is None:
+        bank, db_engine = build_bank(settings)
+    services = HostServices(bank=bank, clock=clock)
+    dialog = Dialog(
+        menus=menus,
+        store=store,
+        handlers=handlers,
+        services=services,
+        seal=make_sealer(settings.secret_key),
+        default_lang=settings.default_lang,
+        retry_wait_s=settings.retry_wait_s,
+    )
+    return Runtime(settings, client, menus, store, services, dialog, db_engine)

@@ -1,0 +1,28 @@
+"""`python -m gateway.scheduler`: RQ's cron scheduler with the gateway's periodic jobs."""
+
+from __future__ import annotations
+
+import sys
+
+from rq.cron import CronScheduler
+
+from gateway import logs
+from gateway.config import Settings
+from gateway.periodic import PERIODIC_JOBS
+from gateway.runtime import connect_redis
+
+
+def main() -> int:
+    logs.configure()
+    settings = Settings.from_env()
+    scheduler = CronScheduler(connection=connect_redis(settings.redis_url))
+    for job in PERIODIC_JOBS:
+        scheduler.register(
+            job.func, queue_name=job.queue, interval=job.interval_s, cron=job.cron, job_timeout=job.timeout_s
+        )
+    scheduler.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

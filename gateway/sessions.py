@@ -1,0 +1,101 @@
+"""The only code that touches session keys in Redis: one round trip to open a hop, one to save it."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from gateway import redis_keys
+from gateway.engine.state import SessionState
+
+POLL_INTERVAL_S = 0.02
+
+
+@dataclass
+class StoredSession:
+    state: SessionState
+    consumed: int
+    token: str
+    reply: str
+    end: bool
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {"st": self.state.to_dict(), "n": self.consumed, "t": self.token, "r": self.reply, "e": self.end},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def loads(cls, raw: bytes | str) -> StoredSession:
+        data = json.loads(raw)
+        return cls(SessionState.from_dict(data["st"]), data["n"], data["t"], data["r"], data["e"])
+
+
+@dataclass
+class Opened:
+    locked: bool
+    record: StoredSession | None
+    lang: str | None
+    resumable: SessionState | None
+
+
+class SessionStore:
+    def __init__(self, client: redis.Redis, ttl_s: int, resume_window_s: int, lock_s: int) -> None:
+        self.redis, self.ttl_s, self.resume_window_s, self.lock_s = client, ttl_s, resume_window_s, lock_s
+
+    def open(self, session_id: str, msisdn: str) -> Opened:
+        """Take the hop lock and read the session, the remembered language and a resumable session."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(redis_keys.hop_lock(session_id), secrets.token_hex(4), nx=True, px=self.lock_s * 1000)
+        pipe.get(redis_keys.session(session_id))
+        pipe.get(redis_keys.language(msisdn))
+        pipe.get(redis_keys.resume(msisdn))
+        locked, raw, lang, resume = pipe.execute()
+        return Opened(
+            locked=bool(locked),
+            record=StoredSession.loads(raw) if raw else None,
+            lang=lang.decode() if isinstance(lang, bytes) else lang,
+            resumable=SessionState.loads(resume) if resume else None,
+        )
+
+    def peek(self, session_id: str) -> StoredSession | None:
+        raw = self.redis.get(redis_keys.session(session_id))
+        return StoredSession.loads(raw) if raw else None
+
+    def wait_for(self, session_id: str, token: str, wait_s: float) -> StoredSession | None:
+        """A retry that arrived while the first request is still running waits for its reply."""
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            record = self.peek(session_id)
+            if record is not None and record.token == token:
+                return record
+            time.sleep(POLL_INTERVAL_S)
+        return None
+
+    def save(self, session_id: str, msisdn: str, record: StoredSession, remember_lang: str | None) -> None:
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(redis_keys.session(session_id), record.dumps(), ex=self.ttl_s)
+        if record.end:
+            pipe.delete(redis_keys.resume(msisdn))
+        else:
+            pipe.set(redis_keys.resume(msisdn), record.state.dumps(), ex=self.resume_window_s)
+        if remember_lang:
+            pipe.set(redis_keys.language(msisdn), remember_lang)
+        pipe.delete(redis_keys.hop_lock(session_id))
+        pipe.execute()
+
+    def release(self, session_id: str) -> None:
+        self.redis.delete(redis_keys.hop_lock(session_id))
+
+    def remember_language(self, msisdn: str, lang: str) -> None:
+        self.redis.set(redis_keys.language(msisdn), lang)
+
+    def language(self, msisdn: str) -> str | None:
+        value: Any = self.redis.get(redis_keys.language(msisdn))
+        return value.decode() if isinstance(value, bytes) else value

@@ -1,0 +1,56 @@
+"""Golden transcripts: a conversation as data (dial, inputs, expected screens), channel-neutral.
+
+```yaml
+name: balance check
+phone: "+6281311110001"
+turns:
+  - input: ""            # the dial
+    screen: "Selamat datang ..."
+    end: false
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass
+class Turn:
+    input: str
+    screen: str
+    end: bool = False
+
+
+@dataclass
+class Transcript:
+    name: str
+    phone: str
+    turns: list[Turn] = field(default_factory=list)
+    lang: str | None = None
+    service_code: str = "*123#"
+    setup: dict[str, Any] = field(default_factory=dict)
+
+    def to_yaml(self) -> str:
+        data: dict[str, Any] = {"name": self.name, "phone": self.phone, "service_code": self.service_code}
+        if self.lang:
+            data["lang"] = self.lang
+        data["turns"] = [{"input": t.input, "screen": t.screen, "end": t.end} for t in self.turns]
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
+
+    @classmethod
+    def read(cls, path: Path) -> Transcript:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        turns = [Turn(str(t["input"]), str(t["screen"]).rstrip("\n"), bool(t.get("end", False))) for t in data["turns"]]
+        return cls(
+            name=data["name"],
+            phone=str(data["phone"]),
+            turns=turns,
+            lang=data.get("lang"),
+            service_code=data.get("service_code", "*123#"),
+            setup=data.get("setup") or {},
+        )

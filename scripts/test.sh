@@ -1,0 +1,9 @@
+#!/bin/sh
+# The whole suite: lint, import rules, menu check, then pytest. Run through `make test`.
+set -eu
+BIN=.venv/bin
+export PATH="$PWD/$BIN:$PATH"
+echo "== ruff"; ruff check .
+echo "== import rules"; lint-imports
+echo "== menus"; jembatan menus check
+echo "== pytest"; pytest "$@"
