@@ -1,0 +1,272 @@
+"""The bank as handlers see it: plain frozen records and one Protocol, no I/O.
+
+Amounts are whole rupiah (`int`, signed where a movement can go both ways). Datetimes are
+timezone-aware; `date` fields (due dates) are calendar days in the customer's own time zone.
+A bank with its own core system implements `Bank`; `gateway.banking.ledger.SqlBank` is the
+built-in one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Protocol
+
+
+class ApplicationStatus(str, Enum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    DISBURSED = "disbursed"
+
+
+class LoanStatus(str, Enum):
+    ACTIVE = "active"
+    PAID = "paid"
+    WRITTEN_OFF = "written_off"
+
+
+class PinOutcome(str, Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    LOCKED = "locked"
+    UNREGISTERED = "unregistered"
+    UNKNOWN = "unknown"
+    WEAK = "weak"
+    ALREADY_REGISTERED = "already_registered"
+    SAME = "same"
+
+
+class InterestKind(str, Enum):
+    FLAT_MONTHLY = "flat_monthly"
+    """`rate_percent` of the original principal per month of tenor."""
+    EFFECTIVE_ANNUAL = "effective_annual"
+    """`rate_percent` a year on the declining balance (annuity), pro rata per period by days."""
+
+
+class PatternKind(str, Enum):
+    MONTHLY = "monthly"
+    HARVEST = "harvest"
+    """One instalment every `every_days` days, when the crop is sold."""
+
+
+class PrincipalRule(str, Enum):
+    SPREAD = "spread"
+    BALLOON = "balloon"
+    """Interest and fees each period, the whole principal with the last instalment."""
+
+
+class BankUnavailable(RuntimeError):
+    """The bank's storage failed or timed out; the caller should answer `error`, not crash."""
+
+
+@dataclass(frozen=True)
+class Customer:
+    id: int
+    msisdn: str
+    name: str
+    tz: str
+    lang: str
+    registered: bool
+    locked: bool
+    value_chain: str
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class SavingsAccount:
+    id: int
+    number: str
+    customer_id: int
+    balance: int
+
+
+@dataclass(frozen=True)
+class SavingsTransaction:
+    posted_at: datetime
+    amount: int
+    kind: str
+    description: str
+    """A locale key such as `banking.tx.milk_payment`."""
+    balance_after: int
+
+
+@dataclass(frozen=True)
+class RepaymentPattern:
+    kind: PatternKind
+    every_days: int = 30
+    principal: PrincipalRule = PrincipalRule.SPREAD
+
+
+@dataclass(frozen=True)
+class LoanProduct:
+    code: str
+    names: Mapping[str, str]
+    min_amount: int
+    max_amount: int
+    tenors: tuple[int, ...]
+    """Months."""
+    interest_kind: InterestKind
+    rate_percent: Decimal
+    pattern: RepaymentPattern
+    fee_flat: int = 0
+    fee_percent: Decimal = Decimal(0)
+    value_chain: str = ""
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or next(iter(self.names.values()), self.code)
+
+
+@dataclass(frozen=True)
+class Instalment:
+    number: int
+    due_date: date
+    principal: int
+    interest: int
+    fee: int
+    amount: int
+    paid_amount: int = 0
+    paid_at: datetime | None = None
+
+    @property
+    def remaining(self) -> int:
+        return self.amount - self.paid_amount
+
+
+@dataclass(frozen=True)
+class Quote:
+    product_code: str
+    principal: int
+    tenor: int
+    instalments: tuple[Instalment, ...]
+
+    @property
+    def interest(self) -> int:
+        return sum(i.interest for i in self.instalments)
+
+    @property
+    def fees(self) -> int:
+        return sum(i.fee for i in self.instalments)
+
+    @property
+    def total(self) -> int:
+        return sum(i.amount for i in self.instalments)
+
+
+@dataclass(frozen=True)
+class LoanApplication:
+    reference: str
+    product_code: str
+    amount: int
+    tenor: int
+    purpose: str
+    status: ApplicationStatus
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class Loan:
+    id: int
+    reference: str
+    product_code: str
+    principal: int
+    status: LoanStatus
+    disbursed_at: datetime
+    instalments: tuple[Instalment, ...] = ()
+
+    @property
+    def outstanding(self) -> int:
+        return sum(i.remaining for i in self.instalments)
+
+    @property
+    def next_instalment(self) -> Instalment | None:
+        return next((i for i in self.instalments if i.remaining > 0), None)
+
+
+@dataclass(frozen=True)
+class LoanSummary:
+    applications: tuple[LoanApplication, ...] = ()
+    """Applications not yet disbursed."""
+    loans: tuple[Loan, ...] = ()
+
+
+@dataclass(frozen=True)
+class PinCheck:
+    outcome: PinOutcome
+    attempts_left: int | None = None
+
+
+@dataclass(frozen=True)
+class Repayment:
+    reference: str
+    loan_id: int
+    instalment_number: int
+    amount: int
+    paid_at: datetime
+    savings_balance: int
+    outstanding: int
+
+
+@dataclass(frozen=True)
+class InsufficientFunds:
+    balance: int
+    amount_due: int
+
+
+@dataclass(frozen=True)
+class NothingDue:
+    loan_id: int | None = None
+
+
+RepayResult = Repayment | InsufficientFunds | NothingDue
+
+
+@dataclass(frozen=True)
+class DueInstalment:
+    loan: Loan
+    instalment: Instalment
+    overdue: bool = field(default=False)
+
+
+class Bank(Protocol):
+    """Every method may raise `BankUnavailable`; money movements happen once per idempotency key."""
+
+    def customer_by_msisdn(self, msisdn: str) -> Customer | None: ...
+
+    def register_pin(self, msisdn: str, pin: str) -> PinCheck: ...
+
+    def verify_pin(self, msisdn: str, pin: str) -> PinCheck: ...
+
+    def change_pin(self, msisdn: str, new_pin: str) -> PinCheck:
+        """For a session that has just passed `verify_pin`: the caller checks the old PIN."""
+        ...
+
+    def unlock(self, msisdn: str) -> bool: ...
+
+    def savings_balance(self, msisdn: str) -> SavingsAccount | None: ...
+
+    def mini_statement(self, msisdn: str, limit: int = 5) -> tuple[SavingsTransaction, ...]:
+        """Newest first."""
+        ...
+
+    def loan_products(self) -> tuple[LoanProduct, ...]: ...
+
+    def quote(self, product_code: str, amount: int, tenor: int, start: date) -> Quote: ...
+
+    def submit_application(
+        self, msisdn: str, product_code: str, amount: int, tenor: int, purpose: str,
+        idempotency_key: str, now: datetime,
+    ) -> LoanApplication: ...
+
+    def my_loans(self, msisdn: str) -> LoanSummary: ...
+
+    def next_due(self, msisdn: str, loan_id: int | None, now: datetime) -> DueInstalment | None:
+        """The earliest unpaid instalment (of `loan_id`, or of any active loan); overdue by local date."""
+        ...
+
+    def repay_next_instalment(
+        self, msisdn: str, loan_id: int | None, idempotency_key: str, now: datetime,
+    ) -> RepayResult: ...
