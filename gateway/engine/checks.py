@@ -179,7 +179,7 @@ def _compare(catalog: Catalog, lang: str, key: str, base: Template, source: str,
                 file,
                 template.line,
                 f"'{key}' lacks placeholder(s) {_names(lacks)} that "
-                f"{catalog.sources[catalog.default_lang]} uses; add them",
+                f"{base.where} uses; add them",
             )
         )
     if adds:

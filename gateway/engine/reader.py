@@ -89,7 +89,7 @@ class _Reader:
             )
             return None
         self.unknown_keys(node, KIND_KEYS[kind], what)
-        fields: dict[str, Any] = {"id": screen_id, "kind": kind, "source": self.source, "line": node.line}
+        fields: dict[str, Any] = {"id": screen_id, "kind": kind, "source": self.source, "line": line}
         fields["text"] = self.text_key(node, "text", what, required=kind in (Kind.MENU, Kind.INPUT, Kind.END))
         if kind is Kind.MENU:
             fields["options"] = self.options(node, what)
@@ -250,6 +250,7 @@ def read_menu(documents: Iterable[tuple[str, str]]) -> tuple[Menu | None, list[P
     top: dict[str, Any] = {}
     digest = hashlib.sha256()
     sources = []
+    syntax_errors = False
     for source, text in documents:
         reader.source = source
         sources.append(source)
@@ -258,6 +259,7 @@ def read_menu(documents: Iterable[tuple[str, str]]) -> tuple[Menu | None, list[P
             data = read_yaml(text, source)
         except YamlError as exc:
             reader.problem(exc.line, exc.message)
+            syntax_errors = True
             continue
         if not isinstance(data, LineMap):
             reader.problem(1, "a menu file must be a mapping with 'screens'")
@@ -281,6 +283,8 @@ def read_menu(documents: Iterable[tuple[str, str]]) -> tuple[Menu | None, list[P
             screen = reader.screen(screen_id, node, line)
             if screen is not None:
                 screens[screen_id] = screen
+    if syntax_errors:
+        return None, sorted(reader.problems)
     return _assemble(reader, top, screens, digest.hexdigest()[:12], tuple(sources))
 
 
