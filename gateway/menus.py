@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gateway.engine.api import Handler
 from gateway.engine.checks import check_menu
 from gateway.engine.model import Menu
-from gateway.engine.problems import MenuError, Problem
 from gateway.engine.reader import read_menu
 from gateway.i18n import Catalog, load_catalog
 
@@ -60,7 +60,15 @@ def load(menus_dir: Path, locales_dir: Path, registry: Mapping[str, object]) -> 
     lines = catalog_problems + [str(problem) for problem in problems]
     if lines or menu is None:
         return None, lines
-    return Loaded(menu, catalog), []
+    return Loaded(replace(menu, version=_version(menu.version, locales_dir)), catalog), []
+
+
+def _version(menu_version: str, locales_dir: Path) -> str:
+    """A menu's version covers its texts too: a wording change is a new version."""
+    digest = hashlib.sha256(menu_version.encode())
+    for path in sorted(locales_dir.glob("*.yaml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def check_all(
@@ -71,6 +79,14 @@ def check_all(
         for check in extra_checks:
             problems.extend(check(menus_dir, loaded.catalog))
     return problems
+
+
+class InvalidMenus(RuntimeError):
+    """The gateway refuses to start on menus that `jembatan menus check` would refuse."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("the menus are invalid; fix these and start again:\n" + "\n".join(problems))
+        self.problems = problems
 
 
 class MenuBook:
@@ -84,7 +100,7 @@ class MenuBook:
         self._stamp = self._files_stamp()
         loaded, problems = load(menus_dir, locales_dir, registry)
         if loaded is None:
-            raise MenuError([Problem("menus", 0, line) for line in problems])
+            raise InvalidMenus(problems)
         self.current = loaded
         self._versions[loaded.menu.version] = loaded
 
