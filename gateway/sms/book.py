@@ -29,10 +29,7 @@ class ArgSpec:
 
     @property
     def usage(self) -> str:
-        if self.kind is ArgKind.CHOICE:
-            text = "|".join(sorted(set(self.choices.values())))
-        else:
-            text = f"<{self.name}>"
+        text = "|".join(sorted(set(self.choices.values()))) if self.kind is ArgKind.CHOICE else f"<{self.name}>"
         return f"[{text}]" if self.optional else text
 
 

@@ -72,8 +72,11 @@ def _read(text: str, source: str, known_handlers: Collection[str] | None) -> tup
     if known_handlers is not None:
         for keyword in keywords:
             if keyword.handler not in known_handlers:
-                problems.add(keyword.line, f"handler '{keyword.handler}' is not registered",
-                             "use a name from handlers.REGISTRY or register the handler")
+                problems.add(
+                    keyword.line,
+                    f"handler '{keyword.handler}' is not registered",
+                    "use a name from handlers.REGISTRY or register the handler",
+                )
     on_empty = _on_empty(data, table, keywords, problems)
     if problems or on_empty is None:
         return None, problems
@@ -87,16 +90,23 @@ def _keyword(name: str, node: Any, table: LineMap, problems: _Problems) -> Keywo
     if not isinstance(node, LineMap):
         problems.add(line, f"keyword '{name}' must be a mapping", "give it word, handler and replies")
         return None
+    node.line = line  # a missing field is reported at the keyword's own line
     before = len(problems)
     for key in sorted(set(node) - KEYWORD_FIELDS):
-        problems.add(node.line_of(key), f"unknown field '{key}' in keyword '{name}'",
-                     f"use only {', '.join(sorted(KEYWORD_FIELDS))}")
+        problems.add(
+            node.line_of(key),
+            f"unknown field '{key}' in keyword '{name}'",
+            f"use only {', '.join(sorted(KEYWORD_FIELDS))}",
+        )
     word = _word(node.get("word"), node.line_of("word"), f"keyword '{name}'", problems, required=True)
     synonyms = _synonyms(node, name, problems)
     handler = node.get("handler")
     if not isinstance(handler, str) or not _HANDLER.match(handler):
-        problems.add(node.line_of("handler"), f"keyword '{name}' needs 'handler: module.function'",
-                     "name the handler as in handlers.REGISTRY, e.g. savings.balance")
+        problems.add(
+            node.line_of("handler"),
+            f"keyword '{name}' needs 'handler: module.function'",
+            "name the handler as in handlers.REGISTRY, e.g. savings.balance",
+        )
     requires_auth = node.get("requires_auth", False)
     if not isinstance(requires_auth, bool):
         problems.add(node.line_of("requires_auth"), "'requires_auth' must be true or false", "write true or false")
@@ -108,14 +118,19 @@ def _keyword(name: str, node: Any, table: LineMap, problems: _Problems) -> Keywo
 
 
 def _word(value: Any, line: int, where: str, problems: _Problems, *, required: bool = False) -> str | None:
-    if value is None and not required:
+    if value is None:
+        if required:
+            problems.add(line, f"{where} has no word", "add word: followed by one word, e.g. SALDO")
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     tokens = tokenize(value) if isinstance(value, str) else []
     if len(tokens) != 1 or tokens[0].text != value.strip():
-        problems.add(line, f"{where} needs one word of letters or digits, not {value!r}",
-                     "write a single word without spaces or punctuation, e.g. SALDO")
+        problems.add(
+            line,
+            f"{where} needs one word of letters or digits, not {value!r}",
+            "write a single word without spaces or punctuation, e.g. SALDO",
+        )
         return None
     return fold(tokens[0].text)
 
@@ -140,8 +155,11 @@ def _args(node: LineMap, name: str, problems: _Problems) -> tuple[ArgSpec, ...]:
     for item in raw:
         spec = _arg(item, line, name, problems)
         if spec and specs and specs[-1].optional and not spec.optional:
-            problems.add(line, f"required argument '{spec.name}' follows an optional one in '{name}'",
-                         "put optional arguments last")
+            problems.add(
+                line,
+                f"required argument '{spec.name}' follows an optional one in '{name}'",
+                "put optional arguments last",
+            )
         if spec:
             specs.append(spec)
     return tuple(specs)
@@ -153,22 +171,29 @@ def _arg(item: Any, line: int, name: str, problems: _Problems) -> ArgSpec | None
         return None
     line = item.line
     for key in sorted(set(item) - ARG_FIELDS):
-        problems.add(item.line_of(key), f"unknown field '{key}' in an argument of '{name}'",
-                     f"use only {', '.join(sorted(ARG_FIELDS))}")
+        problems.add(
+            item.line_of(key),
+            f"unknown field '{key}' in an argument of '{name}'",
+            f"use only {', '.join(sorted(ARG_FIELDS))}",
+        )
     kinds = ", ".join(kind.value for kind in ArgKind)
     try:
         kind = ArgKind(item.get("kind"))
     except ValueError:
-        problems.add(item.line_of("kind"), f"unknown argument kind {item.get('kind')!r} in '{name}'",
-                     f"use one of: {kinds}")
+        problems.add(
+            item.line_of("kind"), f"unknown argument kind {item.get('kind')!r} in '{name}'", f"use one of: {kinds}"
+        )
         return None
     optional = item.get("optional", False)
     if not isinstance(optional, bool):
         problems.add(item.line_of("optional"), "'optional' must be true or false", "write true or false")
     choices = _choices(item, name, problems) if kind is ArgKind.CHOICE else {}
     if kind is not ArgKind.CHOICE and "choices" in item:
-        problems.add(item.line_of("choices"), f"'choices' only applies to kind choice in '{name}'",
-                     "remove 'choices' or use kind: choice")
+        problems.add(
+            item.line_of("choices"),
+            f"'choices' only applies to kind choice in '{name}'",
+            "remove 'choices' or use kind: choice",
+        )
     return ArgSpec(item["name"], kind, optional is True, MappingProxyType(choices))
 
 
@@ -176,16 +201,22 @@ def _choices(item: LineMap, name: str, problems: _Problems) -> dict[str, str]:
     raw = item.get("choices")
     line = item.line_of("choices")
     if not isinstance(raw, LineMap) or not raw:
-        problems.add(line, f"a choice argument of '{name}' needs 'choices'",
-                     "write choices: {EN: [EN, ENGLISH], ID: [ID, INDONESIA]}")
+        problems.add(
+            line,
+            f"a choice argument of '{name}' needs 'choices'",
+            "write choices: {EN: [EN, ENGLISH], ID: [ID, INDONESIA]}",
+        )
         return {}
     aliases: dict[str, str] = {}
     for value, words in raw.items():
         listed = words if isinstance(words, list) else [value]
         for word in (w for w in (_word(x, raw.line_of(value), f"choice '{value}'", problems) for x in listed) if w):
             if aliases.setdefault(word, str(value)) != str(value):
-                problems.add(raw.line_of(value), f"'{word}' stands for two choices in '{name}'",
-                             "keep each word under one choice")
+                problems.add(
+                    raw.line_of(value),
+                    f"'{word}' stands for two choices in '{name}'",
+                    "keep each word under one choice",
+                )
     return aliases
 
 
@@ -193,14 +224,20 @@ def _replies(node: LineMap, name: str, has_args: bool, problems: _Problems) -> M
     raw = node.get("replies")
     line = node.line_of("replies")
     if not isinstance(raw, LineMap) or not all(isinstance(v, str) for v in raw.values()):
-        problems.add(line, f"keyword '{name}' needs 'replies' mapping results to locale keys",
-                     "write replies: {ok: sms.<name>.ok}")
+        problems.add(
+            line,
+            f"keyword '{name}' needs 'replies' mapping results to locale keys",
+            "write replies: {ok: sms.<name>.ok}",
+        )
         return MappingProxyType({})
     if "ok" not in raw:
         problems.add(line, f"keyword '{name}' has no 'ok' reply", "add ok: <locale key>")
     if has_args and "usage" not in raw:
-        problems.add(line, f"keyword '{name}' takes arguments but has no 'usage' reply",
-                     "add usage: <locale key> explaining how to type it")
+        problems.add(
+            line,
+            f"keyword '{name}' takes arguments but has no 'usage' reply",
+            "add usage: <locale key> explaining how to type it",
+        )
     return MappingProxyType(dict(raw))
 
 
@@ -217,20 +254,31 @@ def _check_words(keywords: list[Keyword], problems: _Problems) -> None:
         for word in keyword.words:
             for other, other_kw in owner.items():
                 pair = frozenset({word, other})
-                if (other_kw is not keyword and pair not in reported
-                        and min(len(word), len(other)) >= MIN_FUZZY_LENGTH and within_one_edit(word, other)):
+                if (
+                    other_kw is not keyword
+                    and word != other
+                    and pair not in reported
+                    and min(len(word), len(other)) >= MIN_FUZZY_LENGTH
+                    and within_one_edit(word, other)
+                ):
                     reported.add(pair)
-                    problems.add(keyword.line, f"{word} ('{keyword.name}') is one typo away from {other} "
-                                 f"('{other_kw.name}'), so a typo in either is ambiguous",
-                                 "drop or change one of the two words")
+                    problems.add(
+                        keyword.line,
+                        f"{word} ('{keyword.name}') is one typo away from {other} "
+                        f"('{other_kw.name}'), so a typo in either is ambiguous",
+                        "drop or change one of the two words",
+                    )
 
 
 def _on_empty(data: LineMap, table: LineMap, keywords: list[Keyword], problems: _Problems) -> Keyword | None:
     name = data.get("on_empty")
     found = next((k for k in keywords if k.name == name), None)
     if not isinstance(name, str) or name not in table:
-        problems.add(data.line_of("on_empty"), f"'on_empty' names no keyword ({name!r})",
-                     "set on_empty to the id of the help keyword, e.g. bantuan")
+        problems.add(
+            data.line_of("on_empty"),
+            f"'on_empty' names no keyword ({name!r})",
+            "set on_empty to the id of the help keyword, e.g. bantuan",
+        )
     return found
 
 

@@ -36,8 +36,9 @@ class Match:
     @property
     def command(self) -> str:
         """The command as the customer should repeat it, without the code: `BAYAR 500000`."""
-        return " ".join([self.keyword.word, *(str(self.args[a.name]) for a in self.keyword.args
-                                               if a.name in self.args)])
+        return " ".join(
+            [self.keyword.word, *(str(self.args[a.name]) for a in self.keyword.args if a.name in self.args)]
+        )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,241 @@
+"""A local stand-in for Twilio's Messages API, for tests and benchmarks.
+
+    with FakeTwilio() as fake:                # port 0: the OS picks a free port
+        provider = TwilioProvider(fake.account_sid, fake.auth_token, from_="+15005550006",
+                                  api_base_url=fake.base_url)
+        fake.fail_next(1, status=429)          # the next request gets a 429, then all is well
+    python -m tests.fakes.twilio_server --port 8099
+
+It answers `POST /2010-04-01/Accounts/{sid}/Messages.json` (basic auth) with 201 and a JSON body
+shaped like Twilio's, records every request, and can be scripted to fail or stall.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import secrets
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+DEFAULT_ACCOUNT_SID = "AC" + "0" * 32
+DEFAULT_AUTH_TOKEN = "fake-auth-token"
+API_VERSION = "2010-04-01"
+ERROR_MESSAGES = {
+    20003: "Authenticate",
+    20429: "Too Many Requests",
+    21211: "The 'To' number is not a valid phone number.",
+    21408: "Permission to send an SMS has not been enabled for the region indicated by the 'To' number",
+    21610: "Attempt to send to unsubscribed recipient",
+    21614: "'To' number is not a valid mobile number",
+}
+
+
+@dataclass
+class Scripted:
+    """One scripted answer: an error status (with a Twilio code) or a delay before answering."""
+
+    status: int = 201
+    code: int | None = None
+    delay_s: float = 0.0
+    retry_after: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    path: str
+    account_sid: str
+    authorized: bool
+    form: dict[str, str]
+    headers: dict[str, str]
+
+
+@dataclass
+class _State:
+    account_sid: str
+    auth_token: str
+    requests: list[RecordedRequest] = field(default_factory=list)
+    script: deque[Scripted] = field(default_factory=deque)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
+
+
+class FakeTwilio:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        account_sid: str = DEFAULT_ACCOUNT_SID,
+        auth_token: str = DEFAULT_AUTH_TOKEN,
+    ) -> None:
+        self._state = _State(account_sid, auth_token)
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self._state))
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self._thread: threading.Thread | None = None
+
+    account_sid = property(lambda self: self._state.account_sid)
+    auth_token = property(lambda self: self._state.auth_token)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._state.lock:
+            return list(self._state.requests)
+
+    def fail_next(self, count: int, *, status: int, code: int | None = None, retry_after: str | None = None) -> None:
+        """The next `count` requests get `status` with Twilio error `code` (default: the status)."""
+        self._push(count, Scripted(status, code, retry_after=retry_after))
+
+    def delay_next(self, count: int, seconds: float) -> None:
+        """The next `count` requests wait `seconds` before a normal 201 (to trip client timeouts)."""
+        self._push(count, Scripted(delay_s=seconds))
+
+    def _push(self, count: int, answer: Scripted) -> None:
+        with self._state.lock:
+            self._state.script.extend([answer] * count)
+
+    def start(self) -> FakeTwilio:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-twilio", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (for `python -m tests.fakes.twilio_server`)."""
+        try:
+            self._server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._server.server_close()
+
+    def stop(self) -> None:
+        self._state.stopping.set()
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeTwilio:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def _handler_for(state: _State) -> type[BaseHTTPRequestHandler]:
+    class Handler(_MessagesHandler):
+        pass
+
+    Handler.state = state
+    return Handler
+
+
+class _MessagesHandler(BaseHTTPRequestHandler):
+    state: _State
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read `requests` instead
+        pass
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode(), keep_blank_values=True).items()}
+        parts = self.path.split("?")[0].strip("/").split("/")
+        if len(parts) != 4 or parts[0] != API_VERSION or parts[1] != "Accounts" or parts[3] != "Messages.json":
+            self._send(404, {"code": 20404, "message": "The requested resource was not found", "status": 404})
+            return
+        authorized = self._authorized(parts[2])
+        with self.state.lock:
+            self.state.requests.append(RecordedRequest(self.path, parts[2], authorized, form, dict(self.headers)))
+            answer = self.state.script.popleft() if self.state.script else Scripted()
+        if answer.delay_s and self.state.stopping.wait(answer.delay_s):
+            return
+        if not authorized:
+            self._error(401, 20003)
+        elif answer.status >= 400:
+            self._error(answer.status, answer.code, answer.retry_after)
+        else:
+            self._send(201, _message(parts[2], form))
+
+    def _authorized(self, sid: str) -> bool:
+        expected = base64.b64encode(f"{self.state.account_sid}:{self.state.auth_token}".encode()).decode()
+        return sid == self.state.account_sid and self.headers.get("Authorization") == f"Basic {expected}"
+
+    def _error(self, status: int, code: int | None, retry_after: str | None = None) -> None:
+        code = code or (20429 if status == 429 else status)
+        body = {
+            "code": code,
+            "message": ERROR_MESSAGES.get(code, "Error"),
+            "status": status,
+            "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        }
+        self._send(status, body, {"Retry-After": retry_after} if retry_after else {})
+
+    def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        payload = json.dumps(body).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout test); nothing to answer
+
+
+def _message(account_sid: str, form: dict[str, str]) -> dict[str, Any]:
+    sid = "SM" + secrets.token_hex(16)
+    now = formatdate(usegmt=True)
+    body = form.get("Body", "")
+    return {
+        "sid": sid,
+        "account_sid": account_sid,
+        "api_version": API_VERSION,
+        "to": form.get("To"),
+        "from": form.get("From"),
+        "messaging_service_sid": form.get("MessagingServiceSid"),
+        "body": body,
+        "status": "accepted" if form.get("MessagingServiceSid") else "queued",
+        "num_segments": "1",
+        "num_media": "0",
+        "direction": "outbound-api",
+        "date_created": now,
+        "date_updated": now,
+        "date_sent": None,
+        "price": None,
+        "price_unit": "USD",
+        "error_code": None,
+        "error_message": None,
+        "uri": f"/{API_VERSION}/Accounts/{account_sid}/Messages/{sid}.json",
+        "subresource_uris": {"media": f"/{API_VERSION}/Accounts/{account_sid}/Messages/{sid}/Media.json"},
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="A fake Twilio Messages API for local runs and benchmarks")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8099)
+    parser.add_argument("--account-sid", default=DEFAULT_ACCOUNT_SID)
+    parser.add_argument("--auth-token", default=DEFAULT_AUTH_TOKEN)
+    args = parser.parse_args(argv)
+    fake = FakeTwilio(args.host, args.port, account_sid=args.account_sid, auth_token=args.auth_token)
+    print(f"fake Twilio at {fake.base_url} (account {fake.account_sid})", flush=True)
+    fake.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
