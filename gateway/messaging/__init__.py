@@ -1,0 +1,1 @@
+"""Outbound SMS through an outbox, the customers' SMS preferences, and the inbound message log."""

@@ -1,0 +1,68 @@
+"""The one way every feature sends an SMS: an outbox row in the caller's transaction, sent after commit.
+
+    with Session(engine) as db, db.begin():
+        ...business change...
+        outbox_id = queue_sms(db, to=msisdn, body=text, purpose="receipt", key=f"receipt:{ref}", now=now)
+    enqueue_outbox(queue, [outbox_id])      # after commit: a crash in between loses nothing (the sweeper)
+
+The idempotency key is unique: writing the same message twice returns the first row's id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from gateway.gsm7 import segments
+from gateway.messaging.models import OutboxRow, OutboxStatus, SmsPreferenceRow
+
+DEFAULT_VALIDITY = timedelta(hours=4)
+
+
+def queue_sms(db: Session, *, to: str, body: str, purpose: str, key: str, now: datetime,
+              not_before: datetime | None = None, expires_at: datetime | None = None,
+              required_by_contract: bool = False) -> int:
+    """Write (or find) the outbox row for this message; returns its id. Suppressed when opted out."""
+    existing = db.scalar(select(OutboxRow.id).where(OutboxRow.idempotency_key == key))
+    if existing is not None:
+        return existing
+    start = not_before or now
+    status = OutboxStatus.PENDING
+    if not required_by_contract and is_opted_out(db, to):
+        status = OutboxStatus.SUPPRESSED
+    row = OutboxRow(idempotency_key=key, to_msisdn=to, body=body, purpose=purpose,
+                    required_by_contract=required_by_contract, segments=segments(body), status=status.value,
+                    created_at=now, not_before=start, expires_at=expires_at or start + DEFAULT_VALIDITY,
+                    updated_at=now, attempts=0)
+    try:
+        with db.begin_nested():
+            db.add(row)
+            db.flush()
+    except IntegrityError:
+        found = db.scalar(select(OutboxRow.id).where(OutboxRow.idempotency_key == key))
+        if found is None:
+            raise
+        return found
+    return row.id
+
+
+def is_opted_out(db: Session, msisdn: str) -> bool:
+    return bool(db.scalar(select(SmsPreferenceRow.opted_out).where(SmsPreferenceRow.msisdn == msisdn)))
+
+
+def set_opt_out(db: Session, msisdn: str, opted_out: bool, keyword: str, now: datetime) -> None:
+    row = db.get(SmsPreferenceRow, msisdn)
+    if row is None:
+        db.add(SmsPreferenceRow(msisdn=msisdn, opted_out=opted_out, keyword=keyword[:20], changed_at=now))
+    else:
+        row.opted_out, row.keyword, row.changed_at = opted_out, keyword[:20], now
+
+
+def pending_ids(db: Session, now: datetime, limit: int = 500) -> Sequence[int]:
+    return db.scalars(select(OutboxRow.id).where(OutboxRow.status == OutboxStatus.PENDING.value,
+                                                 OutboxRow.not_before <= now).order_by(OutboxRow.id)
+                      .limit(limit)).all()
