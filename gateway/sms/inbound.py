@@ -8,10 +8,10 @@ wrong behind a proxy).
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
 from twilio.request_validator import (
     SIGNATURE_HEADER,
@@ -27,6 +27,13 @@ MAX_BODY_CHARS = 1600
 """Longer bodies are cut to this for processing and flagged `truncated`."""
 AGGREGATOR_ACK = "000"
 """What DartMedia-style aggregators expect as the response body for a received message."""
+
+
+class HeaderLookup(Protocol):
+    """A plain dict or Flask's `request.headers`."""
+
+    def get(self, key: str, /) -> str | None: ...
+    def items(self) -> Iterable[tuple[str, str]]: ...
 
 
 class RejectReason(str, Enum):
@@ -70,7 +77,7 @@ class StatusUpdate:
     error_code: int | None = None
 
 
-def twilio_signature_ok(form: Mapping[str, Any], headers: Mapping[str, str], url: str, auth_token: str) -> bool:
+def twilio_signature_ok(form: Mapping[str, Any], headers: HeaderLookup, url: str, auth_token: str) -> bool:
     signature = _header(headers, SIGNATURE_HEADER)
     if not signature or not auth_token:
         return False
@@ -78,9 +85,7 @@ def twilio_signature_ok(form: Mapping[str, Any], headers: Mapping[str, str], url
     return bool(RequestValidator(auth_token).validate(url, form, signature, algorithm))
 
 
-def parse_twilio(
-    form: Mapping[str, Any], headers: Mapping[str, str], url: str, auth_token: str
-) -> InboundSms | Rejected:
+def parse_twilio(form: Mapping[str, Any], headers: HeaderLookup, url: str, auth_token: str) -> InboundSms | Rejected:
     """An inbound message webhook (`From`, `To`, `Body`, `MessageSid`), signature checked first."""
     refused = _check_signature(form, headers, url, auth_token)
     if refused:
@@ -97,7 +102,7 @@ def parse_twilio(
 
 
 def parse_twilio_status(
-    form: Mapping[str, Any], headers: Mapping[str, str], url: str, auth_token: str
+    form: Mapping[str, Any], headers: HeaderLookup, url: str, auth_token: str
 ) -> StatusUpdate | Rejected:
     """A status callback (`MessageSid`, `MessageStatus`, `ErrorCode`), signature checked first."""
     refused = _check_signature(form, headers, url, auth_token)
@@ -130,7 +135,7 @@ def parse_aggregator(params: Mapping[str, Any], credential: str, expected_creden
     return InboundSms(sender, sendto, body, "aggregator", _field(params, "messageid"), truncated)
 
 
-def _check_signature(form: Mapping[str, Any], headers: Mapping[str, str], url: str, auth_token: str) -> Rejected | None:
+def _check_signature(form: Mapping[str, Any], headers: HeaderLookup, url: str, auth_token: str) -> Rejected | None:
     if not _header(headers, SIGNATURE_HEADER):
         return Rejected(RejectReason.MISSING_SIGNATURE)
     if not twilio_signature_ok(form, headers, url, auth_token):
@@ -156,7 +161,7 @@ def _field(form: Mapping[str, Any], name: str, *, strip: bool = True) -> str:
     return value.strip() if strip else value
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def _header(headers: HeaderLookup, name: str) -> str | None:
     value = headers.get(name)
     if value is None:
         value = next((v for k, v in headers.items() if k.lower() == name.lower()), None)

@@ -33,7 +33,7 @@ _NUMBER = re.compile(r"\+?\d{8,15}")
 log = logging.getLogger(__name__)
 
 
-class _HeaderKeepingHttpClient(TwilioHttpClient):
+class _HeaderKeepingHttpClient(TwilioHttpClient):  # type: ignore[misc]  # twilio ships no type hints
     """TwilioRestException drops response headers; keep the last ones per thread for Retry-After."""
 
     def __init__(self, timeout: float) -> None:

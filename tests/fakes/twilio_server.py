@@ -87,7 +87,7 @@ class FakeTwilio:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
     @property
     def requests(self) -> list[RecordedRequest]:

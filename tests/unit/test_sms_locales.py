@@ -1,0 +1,78 @@
+"""SMS replies: GSM-7 only, one segment with the longest values, the same keys in every language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gateway.gsm7 import SINGLE_SEGMENT_SEPTETS, non_gsm7_characters, septets
+from gateway.i18n import Template, read_catalog_text
+from gateway.sms.keywords import load_keywords
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGS = ("id", "en")
+
+# The longest value each placeholder can take. A new placeholder fails the suite until it is listed here.
+WORST_CASE = {
+    "account": "****567890",
+    "amount": "Rp999.999.999.999",
+    "attempts": "3",
+    "balance": "-Rp999.999.999.999",
+    "bank": "BPR Sinar Makmur Sejahtera",  # bank short names are capped at 26 characters
+    "choices": "BERHENTI / PINJAMAN / BANTUAN",
+    "code": "482913",
+    "command": "PINJAM 999999999 360",
+    "date": "30 Sept 2026",
+    "due_amount": "Rp999.999.999.999",
+    "due_date": "30 Sept 2026",
+    "entries": "01/09 +Rp1.500.000; 02/09 -Rp250.000; 03/09 -Rp1.000.000",  # statement handler sends 3 at most
+    "instalment_no": "360",
+    "instalments": "360",
+    "minutes": "99",
+    "outstanding": "Rp999.999.999.999",
+    "reference": "RP-20260930-123456",
+    "tenor": "360",
+    "tries_left": "2",
+}
+
+
+def catalog(lang: str) -> dict[str, Template]:
+    path = ROOT / "locales" / f"{lang}.sms.yaml"
+    templates, problems = read_catalog_text(path.read_text(encoding="utf-8"), f"locales/{lang}.sms.yaml")
+    assert problems == []
+    return templates
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_reply_is_gsm7_and_fits_one_segment(lang: str) -> None:
+    for key, template in catalog(lang).items():
+        assert key.startswith("sms."), key
+        missing = template.placeholders - set(WORST_CASE)
+        assert not missing, f"{key}: add a worst case for {sorted(missing)}"
+        text = template.render(WORST_CASE, lang)
+        assert non_gsm7_characters(text) == [], f"{key}: {non_gsm7_characters(text)}"
+        assert septets(text) <= SINGLE_SEGMENT_SEPTETS, f"{key}: {septets(text)} septets"
+
+
+def test_languages_have_the_same_keys_and_placeholders() -> None:
+    indonesian, english = catalog("id"), catalog("en")
+    assert set(indonesian) == set(english)
+    for key, template in indonesian.items():
+        assert template.placeholders == english[key].placeholders, key
+
+
+def test_every_reply_named_in_the_keyword_book_exists() -> None:
+    book = load_keywords(ROOT / "menus" / "sms.yaml")
+    needed = {key for keyword in book.keywords for key in keyword.replies.values()}
+    needed |= {
+        "sms.unknown",
+        "sms.ambiguous",
+        "sms.auth.code_sent",
+        "sms.auth.code_wrong",
+        "sms.auth.code_burned",
+        "sms.auth.code_missing",
+        "sms.auth.too_many",
+    }
+    for lang in LANGS:
+        assert needed <= set(catalog(lang)), f"{lang}: {sorted(needed - set(catalog(lang)))}"
