@@ -214,10 +214,11 @@ class _Turn:
         if not checked.ok:
             return self.render((screen.error_text or checked.error or "engine.invalid.format", checked.error_values))
         same_as = params.get("same_as")
-        if same_as and state.vars.get(same_as) != self.ctx.seal(checked.value):
-            state.vars.pop(same_as, None)
-            self.origin = None
-            return self.back_with(("engine.invalid.pin_mismatch", {}))
+        if same_as:
+            matches = state.vars.pop(same_as, None) == self.ctx.seal(checked.value)
+            if not matches:
+                self.origin = None
+                return self.back_with(("engine.invalid.pin_mismatch", {}))
         if screen.save_as:
             state.vars[screen.save_as] = self.ctx.seal(checked.value) if screen.secret else checked.value
         if not screen.handler:
