@@ -59,6 +59,12 @@ class PrincipalRule(str, Enum):
     """Interest and fees each period, the whole principal with the last instalment."""
 
 
+class LoanRequestProblem(str, Enum):
+    UNKNOWN_PRODUCT = "unknown_product"
+    OUT_OF_RANGE = "out_of_range"
+    BAD_TENOR = "bad_tenor"
+
+
 class BankUnavailable(RuntimeError):
     """The bank's storage failed or timed out; the caller should answer `error`, not crash."""
 
@@ -118,6 +124,16 @@ class LoanProduct:
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or next(iter(self.names.values()), self.code)
+
+
+def loan_request_problem(product: LoanProduct | None, amount: int, tenor: int) -> LoanRequestProblem | None:
+    if product is None:
+        return LoanRequestProblem.UNKNOWN_PRODUCT
+    if not product.min_amount <= amount <= product.max_amount:
+        return LoanRequestProblem.OUT_OF_RANGE
+    if tenor not in product.tenors:
+        return LoanRequestProblem.BAD_TENOR
+    return None
 
 
 @dataclass(frozen=True)
@@ -254,12 +270,16 @@ class Bank(Protocol):
 
     def loan_products(self) -> tuple[LoanProduct, ...]: ...
 
-    def quote(self, product_code: str, amount: int, tenor: int, start: date) -> Quote: ...
+    def quote(self, product_code: str, amount: int, tenor: int, start: date) -> Quote:
+        """Raises KeyError for an unknown product; the caller checks `loan_request_problem` first."""
+        ...
 
     def submit_application(
         self, msisdn: str, product_code: str, amount: int, tenor: int, purpose: str,
         idempotency_key: str, now: datetime,
-    ) -> LoanApplication: ...
+    ) -> LoanApplication:
+        """Raises ValueError for a request `loan_request_problem` refuses, LookupError for an unknown customer."""
+        ...
 
     def my_loans(self, msisdn: str) -> LoanSummary: ...
 

@@ -1,0 +1,182 @@
+"""The built-in bank on SQLAlchemy: customers, PINs and savings here, lending in `lending.py`.
+
+PINs are stored only as argon2 hashes and never logged; three wrong PINs in a row lock the customer
+until an operator runs `unlock`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from gateway.banking import records
+from gateway.banking.interface import (
+    Customer,
+    PinCheck,
+    PinOutcome,
+    SavingsAccount,
+    SavingsTransaction,
+)
+from gateway.banking.lending import Lending
+from gateway.banking.models import AccountRow, CustomerRow, SavingsTxRow
+from gateway.banking.pins import MAX_PIN_ATTEMPTS, is_weak_pin
+from gateway.banking.store import log
+from gateway.phones import mask_msisdn
+
+DEFAULT_STATEMENT_LINES = 5
+
+
+class InsufficientBalance(ValueError):
+    pass
+
+
+class SqlBank(Lending):
+    """`SqlBank(engine)`; products default to `menus/products.yaml`. Implements `interface.Bank`."""
+
+    # --- customers ------------------------------------------------------------------------------
+    def customer_by_msisdn(self, msisdn: str) -> Customer | None:
+        with self.transaction() as session:
+            row = self.customer_row(session, msisdn)
+            return records.customer(row) if row else None
+
+    def add_customer(self, msisdn: str, name: str, tz: str, lang: str, now: datetime, *,
+                     value_chain: str = "", place: str = "") -> Customer:
+        """Operator action: a new customer with an empty savings account, no PIN yet."""
+        with self.transaction() as session:
+            row = CustomerRow(msisdn=msisdn, name=name, tz=tz, lang=lang, value_chain=value_chain, place=place,
+                              pin_hash=None, failed_pin_attempts=0, locked=False, created_at=now)
+            session.add(row)
+            session.flush()
+            session.add(AccountRow(number=f"{row.id:010d}", customer_id=row.id, balance=0))
+            return records.customer(row)
+
+    def has_customers(self) -> bool:
+        with self.transaction() as session:
+            return session.scalar(select(CustomerRow.id).limit(1)) is not None
+
+    # --- PINs -----------------------------------------------------------------------------------
+    def register_pin(self, msisdn: str, pin: str) -> PinCheck:
+        with self.transaction() as session:
+            row = self.customer_row(session, msisdn, lock=True)
+            if row is None:
+                return PinCheck(PinOutcome.UNKNOWN)
+            if row.pin_hash is not None:
+                return PinCheck(PinOutcome.ALREADY_REGISTERED)
+            if is_weak_pin(pin, msisdn):
+                return PinCheck(PinOutcome.WEAK)
+            row.pin_hash, row.failed_pin_attempts, row.locked = self.hasher.hash(pin), 0, False
+            log.info("PIN registered for %s", mask_msisdn(msisdn))
+            return PinCheck(PinOutcome.OK)
+
+    def verify_pin(self, msisdn: str, pin: str) -> PinCheck:
+        with self.transaction() as session:
+            row = self.customer_row(session, msisdn, lock=True)
+            if row is None:
+                return PinCheck(PinOutcome.UNKNOWN)
+            if row.pin_hash is None:
+                return PinCheck(PinOutcome.UNREGISTERED)
+            if row.locked:
+                return PinCheck(PinOutcome.LOCKED, 0)
+            if self._matches(row.pin_hash, pin):
+                row.failed_pin_attempts = 0
+                if self.hasher.check_needs_rehash(row.pin_hash):
+                    row.pin_hash = self.hasher.hash(pin)
+                return PinCheck(PinOutcome.OK, MAX_PIN_ATTEMPTS)
+            row.failed_pin_attempts += 1
+            attempts_left = max(0, MAX_PIN_ATTEMPTS - row.failed_pin_attempts)
+            if attempts_left == 0:
+                row.locked = True
+                log.warning("customer %s locked after %d wrong PINs", mask_msisdn(msisdn), MAX_PIN_ATTEMPTS)
+                return PinCheck(PinOutcome.LOCKED, 0)
+            return PinCheck(PinOutcome.WRONG, attempts_left)
+
+    def change_pin(self, msisdn: str, new_pin: str) -> PinCheck:
+        with self.transaction() as session:
+            row = self.customer_row(session, msisdn, lock=True)
+            if row is None:
+                return PinCheck(PinOutcome.UNKNOWN)
+            if row.pin_hash is None:
+                return PinCheck(PinOutcome.UNREGISTERED)
+            if row.locked:
+                return PinCheck(PinOutcome.LOCKED, 0)
+            if is_weak_pin(new_pin, msisdn):
+                return PinCheck(PinOutcome.WEAK)
+            if self._matches(row.pin_hash, new_pin):
+                return PinCheck(PinOutcome.SAME)
+            row.pin_hash, row.failed_pin_attempts = self.hasher.hash(new_pin), 0
+            log.info("PIN changed for %s", mask_msisdn(msisdn))
+            return PinCheck(PinOutcome.OK)
+
+    def unlock(self, msisdn: str) -> bool:
+        with self.transaction() as session:
+            row = self.customer_row(session, msisdn, lock=True)
+            if row is None:
+                return False
+            row.locked, row.failed_pin_attempts = False, 0
+            log.info("customer %s unlocked", mask_msisdn(msisdn))
+            return True
+
+    def _matches(self, pin_hash: str, pin: str) -> bool:
+        try:
+            return self.hasher.verify(pin_hash, pin)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    # --- savings --------------------------------------------------------------------------------
+    def savings_balance(self, msisdn: str) -> SavingsAccount | None:
+        with self.transaction() as session:
+            customer = self.customer_row(session, msisdn)
+            account = self.account_row(session, customer.id) if customer else None
+            return records.account(account) if account else None
+
+    def mini_statement(self, msisdn: str, limit: int = DEFAULT_STATEMENT_LINES) -> tuple[SavingsTransaction, ...]:
+        with self.transaction() as session:
+            customer = self.customer_row(session, msisdn)
+            if customer is None:
+                return ()
+            rows = session.scalars(
+                select(SavingsTxRow).join(AccountRow).where(AccountRow.customer_id == customer.id)
+                .order_by(SavingsTxRow.posted_at.desc(), SavingsTxRow.id.desc()).limit(limit)
+            )
+            return tuple(records.savings_tx(row) for row in rows)
+
+    def post(self, msisdn: str, amount: int, kind: str, description: str, now: datetime,
+             idempotency_key: str | None = None) -> SavingsTransaction:
+        """Operator or teller movement (deposit > 0, withdrawal < 0); once per idempotency key.
+
+        Raises LookupError for an unknown customer, InsufficientBalance if it would go below zero.
+        """
+        try:
+            with self.transaction() as session:
+                return self._post(session, msisdn, amount, kind, description, now, idempotency_key)
+        except IntegrityError:
+            if idempotency_key is None:
+                raise
+            with self.transaction() as session:
+                done = session.scalar(select(SavingsTxRow).where(SavingsTxRow.idempotency_key == idempotency_key))
+                if done is None:
+                    raise
+                return records.savings_tx(done)
+
+    def _post(self, session: Session, msisdn: str, amount: int, kind: str, description: str, now: datetime,
+              idempotency_key: str | None) -> SavingsTransaction:
+        if idempotency_key is not None:
+            done = session.scalar(select(SavingsTxRow).where(SavingsTxRow.idempotency_key == idempotency_key))
+            if done is not None:
+                return records.savings_tx(done)
+        customer = self.customer_row(session, msisdn, lock=True)
+        account = self.account_row(session, customer.id, lock=True) if customer else None
+        if account is None:
+            raise LookupError("no such customer")
+        if account.balance + amount < 0:
+            raise InsufficientBalance(f"balance {account.balance} cannot pay {-amount}")
+        account.balance += amount
+        row = SavingsTxRow(account_id=account.id, posted_at=now, amount=amount, kind=kind, description=description,
+                           balance_after=account.balance, idempotency_key=idempotency_key)
+        session.add(row)
+        session.flush()
+        return records.savings_tx(row)

@@ -1,0 +1,215 @@
+"""Loan applications, loans and repayments of the built-in ledger.
+
+Concurrency: every money movement locks the customer's row first (`SELECT ... FOR UPDATE` on
+PostgreSQL; SQLite's `BEGIN IMMEDIATE` serialises writers), then looks for an earlier result with the
+same idempotency key, then writes. The UNIQUE key column is the backstop: a racing duplicate fails to
+insert, rolls back, and returns the row that won.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from gateway.banking import records, schedule
+from gateway.banking.interface import (
+    ApplicationStatus,
+    BankUnavailable,
+    DueInstalment,
+    InsufficientFunds,
+    Loan,
+    LoanApplication,
+    LoanProduct,
+    LoanStatus,
+    LoanSummary,
+    NothingDue,
+    Quote,
+    RepayResult,
+    loan_request_problem,
+)
+from gateway.banking.models import (
+    ApplicationRow,
+    CustomerRow,
+    InstalmentRow,
+    LoanRow,
+    RepaymentRow,
+    SavingsTxRow,
+)
+from gateway.banking.store import Store, local_date, log, new_reference
+from gateway.phones import mask_msisdn
+
+REFERENCE_ATTEMPTS = 3
+MAX_PURPOSE_CHARS = 100
+
+
+class Lending(Store):
+    def loan_products(self) -> tuple[LoanProduct, ...]:
+        return self.products
+
+    def quote(self, product_code: str, amount: int, tenor: int, start: date) -> Quote:
+        product = self.product(product_code)
+        if product is None:
+            raise KeyError(product_code)
+        return schedule.quote(product, amount, tenor, start)
+
+    # --- applications ---------------------------------------------------------------------------
+    def submit_application(self, msisdn: str, product_code: str, amount: int, tenor: int, purpose: str,
+                           idempotency_key: str, now: datetime) -> LoanApplication:
+        problem = loan_request_problem(self.product(product_code), amount, tenor)
+        if problem is not None:
+            raise ValueError(problem.value)
+        for _attempt in range(REFERENCE_ATTEMPTS):
+            try:
+                with self.transaction() as session:
+                    return self._submit(session, msisdn, product_code, amount, tenor, purpose, idempotency_key, now)
+            except IntegrityError:
+                with self.transaction() as session:
+                    if done := self._application_by_key(session, idempotency_key):
+                        return records.application(done)
+            # otherwise the random reference collided: draw another
+        raise BankUnavailable("no free application reference")
+
+    @staticmethod
+    def _application_by_key(session: Session, key: str) -> ApplicationRow | None:
+        return session.scalar(select(ApplicationRow).where(ApplicationRow.idempotency_key == key))
+
+    def _submit(self, session: Session, msisdn: str, product_code: str, amount: int, tenor: int, purpose: str,
+                idempotency_key: str, now: datetime) -> LoanApplication:
+        customer = self.customer_row(session, msisdn, lock=True)
+        if customer is None:
+            raise LookupError("no such customer")
+        if done := self._application_by_key(session, idempotency_key):
+            return records.application(done)
+        row = ApplicationRow(reference=new_reference("PJ"), customer_id=customer.id, product_code=product_code,
+                             amount=amount, tenor=tenor, purpose=purpose[:MAX_PURPOSE_CHARS],
+                             status=ApplicationStatus.SUBMITTED.value, submitted_at=now,
+                             idempotency_key=idempotency_key)
+        session.add(row)
+        session.flush()
+        log.info("application %s submitted by %s", row.reference, mask_msisdn(msisdn))
+        return records.application(row)
+
+    def reject_application(self, reference: str) -> LoanApplication:
+        with self.transaction() as session:
+            row = session.scalar(select(ApplicationRow).where(ApplicationRow.reference == reference).with_for_update())
+            if row is None:
+                raise LookupError(reference)
+            if row.status == ApplicationStatus.SUBMITTED.value:
+                row.status = ApplicationStatus.REJECTED.value
+            return records.application(row)
+
+    def disburse(self, reference: str, now: datetime, start: date | None = None) -> Loan:
+        """Operator action: approve the application, credit the principal to savings, start the schedule.
+
+        Once per application; `start` defaults to today in the customer's time zone.
+        """
+        with self.transaction() as session:
+            app = session.scalar(select(ApplicationRow).where(ApplicationRow.reference == reference).with_for_update())
+            if app is None:
+                raise LookupError(reference)
+            if existing := session.scalar(select(LoanRow).where(LoanRow.application_id == app.id)):
+                return records.loan(existing)
+            if app.status == ApplicationStatus.REJECTED.value:
+                raise ValueError(f"application {reference} was rejected")
+            product = self.product(app.product_code)
+            if product is None:
+                raise ValueError(f"product {app.product_code} is no longer offered")
+            customer = session.get_one(CustomerRow, app.customer_id)
+            plan = schedule.build_schedule(product, app.amount, app.tenor, start or local_date(now, customer.tz))
+            loan = LoanRow(application=app, customer_id=app.customer_id, product_code=app.product_code,
+                           principal=app.amount, status=LoanStatus.ACTIVE.value, disbursed_at=now,
+                           instalments=[InstalmentRow(number=i.number, due_date=i.due_date, principal=i.principal,
+                                                      interest=i.interest, fee=i.fee, amount=i.amount, paid_amount=0)
+                                        for i in plan])
+            session.add(loan)
+            account = self.account_row(session, customer.id, lock=True)
+            assert account is not None
+            account.balance += app.amount
+            session.add(SavingsTxRow(account_id=account.id, posted_at=now, amount=app.amount, kind="disbursement",
+                                     description="banking.tx.disbursement", balance_after=account.balance,
+                                     idempotency_key=f"disburse:{reference}"))
+            app.status = ApplicationStatus.DISBURSED.value
+            session.flush()
+            return records.loan(loan)
+
+    # --- loans and repayments -------------------------------------------------------------------
+    def my_loans(self, msisdn: str) -> LoanSummary:
+        with self.transaction() as session:
+            customer = self.customer_row(session, msisdn)
+            if customer is None:
+                return LoanSummary()
+            apps = session.scalars(
+                select(ApplicationRow).where(ApplicationRow.customer_id == customer.id,
+                                             ApplicationRow.status != ApplicationStatus.DISBURSED.value)
+                .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id.desc()))
+            loans = session.scalars(select(LoanRow).where(LoanRow.customer_id == customer.id)
+                                    .order_by(LoanRow.disbursed_at.desc(), LoanRow.id.desc()))
+            ordered = sorted((records.loan(row) for row in loans), key=lambda lo: lo.status is not LoanStatus.ACTIVE)
+            return LoanSummary(tuple(records.application(row) for row in apps), tuple(ordered))
+
+    @staticmethod
+    def _next_instalment(session: Session, customer_id: int, loan_id: int | None) -> InstalmentRow | None:
+        query = (select(InstalmentRow).join(LoanRow, InstalmentRow.loan_id == LoanRow.id)
+                 .where(LoanRow.customer_id == customer_id, LoanRow.status == LoanStatus.ACTIVE.value,
+                        InstalmentRow.paid_amount < InstalmentRow.amount)
+                 .order_by(InstalmentRow.due_date, InstalmentRow.loan_id, InstalmentRow.number).limit(1))
+        if loan_id is not None:
+            query = query.where(LoanRow.id == loan_id)
+        return session.scalar(query)
+
+    def next_due(self, msisdn: str, loan_id: int | None, now: datetime) -> DueInstalment | None:
+        with self.transaction() as session:
+            customer = self.customer_row(session, msisdn)
+            row = self._next_instalment(session, customer.id, loan_id) if customer else None
+            if customer is None or row is None:
+                return None
+            loan = records.loan(session.get_one(LoanRow, row.loan_id))
+            return DueInstalment(loan, records.instalment(row), row.due_date < local_date(now, customer.tz))
+
+    def repay_next_instalment(self, msisdn: str, loan_id: int | None, idempotency_key: str,
+                              now: datetime) -> RepayResult:
+        """Debit savings and settle the earliest unpaid instalment, in one transaction, once per key."""
+        try:
+            with self.transaction() as session:
+                return self._repay(session, msisdn, loan_id, idempotency_key, now)
+        except IntegrityError:
+            with self.transaction() as session:
+                done = session.scalar(select(RepaymentRow).where(RepaymentRow.idempotency_key == idempotency_key))
+                if done is None:
+                    raise BankUnavailable("repayment conflicted and left no record") from None
+                return records.repayment(done)
+
+    def _repay(self, session: Session, msisdn: str, loan_id: int | None, key: str, now: datetime) -> RepayResult:
+        customer = self.customer_row(session, msisdn, lock=True)
+        account = self.account_row(session, customer.id, lock=True) if customer else None
+        if customer is None or account is None:
+            return NothingDue(loan_id)
+        if done := session.scalar(select(RepaymentRow).where(RepaymentRow.idempotency_key == key)):
+            return records.repayment(done)
+        instalment = self._next_instalment(session, customer.id, loan_id)
+        if instalment is None:
+            return NothingDue(loan_id)
+        due = instalment.amount - instalment.paid_amount
+        if account.balance < due:
+            return InsufficientFunds(account.balance, due)
+        account.balance -= due
+        debit = SavingsTxRow(account_id=account.id, posted_at=now, amount=-due, kind="repayment",
+                             description="banking.tx.repayment", balance_after=account.balance,
+                             idempotency_key=f"repay:{key}")
+        session.add(debit)
+        instalment.paid_amount, instalment.paid_at = instalment.amount, now
+        loan = session.get_one(LoanRow, instalment.loan_id)
+        outstanding = sum(i.amount - i.paid_amount for i in loan.instalments)
+        if outstanding == 0:
+            loan.status = LoanStatus.PAID.value
+        session.flush()
+        receipt = RepaymentRow(reference=new_reference("BY"), loan_id=loan.id, instalment=instalment,
+                               savings_tx_id=debit.id, amount=due, paid_at=now, savings_balance_after=account.balance,
+                               outstanding_after=outstanding, idempotency_key=key)
+        session.add(receipt)
+        session.flush()
+        log.info("repayment %s of loan %d by %s", receipt.reference, loan.id, mask_msisdn(msisdn))
+        return records.repayment(receipt)

@@ -1,0 +1,72 @@
+"""What the built-in ledger's parts share: sessions, error translation, row locks, references."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from argon2 import PasswordHasher
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from gateway.banking.interface import BankUnavailable, LoanProduct
+from gateway.banking.models import AccountRow, CustomerRow
+from gateway.banking.products import load_products
+
+log = logging.getLogger("gateway.banking")
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+REFERENCE_LENGTH = 6
+
+
+def new_reference(prefix: str) -> str:
+    """Short enough to read out over the phone, e.g. `PJ7K2MQD`; no 0/O or 1/I to confuse."""
+    return prefix + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def local_date(now: datetime, tz: str) -> date:
+    return now.astimezone(ZoneInfo(tz)).date()
+
+
+class Store:
+    def __init__(self, engine: Engine, products: Sequence[LoanProduct] | None = None,
+                 hasher: PasswordHasher | None = None) -> None:
+        self.engine = engine
+        self.products = tuple(load_products() if products is None else products)
+        self.hasher = hasher or PasswordHasher()
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One database transaction; storage failures become BankUnavailable, IntegrityError passes.
+
+        Only the exception's type is logged: SQLAlchemy's message carries the statement's parameters,
+        phone numbers among them.
+        """
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            cause = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
+            log.warning("bank storage failed: %s", cause)
+            raise BankUnavailable(cause) from None
+
+    @staticmethod
+    def customer_row(session: Session, msisdn: str, *, lock: bool = False) -> CustomerRow | None:
+        query = select(CustomerRow).where(CustomerRow.msisdn == msisdn)
+        return session.scalar(query.with_for_update() if lock else query)
+
+    @staticmethod
+    def account_row(session: Session, customer_id: int, *, lock: bool = False) -> AccountRow | None:
+        query = select(AccountRow).where(AccountRow.customer_id == customer_id)
+        return session.scalar(query.with_for_update() if lock else query)
+
+    def product(self, code: str) -> LoanProduct | None:
+        return next((p for p in self.products if p.code == code), None)
