@@ -1,0 +1,286 @@
+"""The reminder policy from `menus/reminders.yaml`: rules per offset, sending window, days off.
+
+Parsers take text (`read_policy(text, source_name)`); every problem is `file:line: problem — fix`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from gateway.reminders.windows import CollectionCalendar, DailyWindow, SendWindow, next_send_window
+from gateway.yamlsource import LineMap, YamlError, read_yaml
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "menus" / "reminders.yaml"
+POLICY_FILE = "reminders.yaml"
+ACTIVE = "active"
+REMINDABLE_STATES = frozenset({ACTIVE})  # paid and written-off loans never get reminders
+MAX_OFFSET_DAYS = 60
+TOP_KEYS = ("window", "days_off", "rules")
+RULE_KEYS = ("offset_days", "text", "text_two", "products", "loan_states", "window", "required_by_contract")
+WINDOW_KEYS = ("start", "end")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class PolicyError(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    offset_days: int
+    text: str  # locale key for one instalment
+    text_two: str  # locale key naming two instalments due the same day
+    window: DailyWindow
+    products: frozenset[str] | None = None  # None: every product
+    loan_states: frozenset[str] = REMINDABLE_STATES
+    required_by_contract: bool = False
+    line: int = 0
+
+    @property
+    def overdue(self) -> bool:
+        return self.offset_days > 0
+
+    def applies_to(self, product_code: str, loan_status: str) -> bool:
+        return loan_status in self.loan_states and (self.products is None or product_code in self.products)
+
+
+@dataclass(frozen=True)
+class Policy:
+    rules: tuple[Rule, ...]
+    window: DailyWindow = field(default_factory=DailyWindow)
+    calendar: CollectionCalendar = field(default_factory=CollectionCalendar)
+    source: str = "menus/reminders.yaml"
+
+    def rule_for(self, offset_days: int) -> Rule | None:
+        return next((rule for rule in self.rules if rule.offset_days == offset_days), None)
+
+    def send_window(self, rule: Rule, tz: str, due_date: date, now: datetime) -> SendWindow | None:
+        """Reminders before the due date must arrive by its end; overdue ones wait for a collection day."""
+        return next_send_window(
+            now,
+            tz,
+            rule.window,
+            self.calendar,
+            first_day=due_date + timedelta(days=rule.offset_days),
+            collection_from=due_date + timedelta(days=1),
+            last_day=None if rule.overdue else due_date,
+        )
+
+
+class _Problems(list[str]):
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    def add(self, line: int, problem: str, fix: str) -> None:
+        self.append(f"{self.source}:{line}: {problem} — {fix}")
+
+    def unknown_keys(self, node: LineMap, allowed: tuple[str, ...], where: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.add(node.line_of(key), f"{where} has unknown key '{key}'", f"use one of {', '.join(allowed)}")
+
+
+def read_policy(text: str, source_name: str = "menus/reminders.yaml") -> tuple[Policy | None, list[str]]:
+    problems = _Problems(source_name)
+    try:
+        data = read_yaml(text, source_name)
+    except YamlError as exc:
+        problems.add(exc.line, exc.message, "fix the YAML syntax")
+        return None, problems
+    root = data.get("reminders") if isinstance(data, LineMap) else None
+    if not isinstance(root, LineMap):
+        problems.add(1, "no 'reminders:' mapping at the top", "start the file with 'reminders:'")
+        return None, problems
+    problems.unknown_keys(root, TOP_KEYS, "reminders")
+    window = _window(problems, root, "reminders", DailyWindow())
+    days_off = _days_off(problems, root)
+    rules = _rules(problems, root, window)
+    policy = Policy(rules, window, CollectionCalendar(days_off), source_name)
+    return (None if problems else policy), problems
+
+
+def _clock(problems: _Problems, node: LineMap, key: str, where: str, default: time) -> time:
+    value = node.get(key)
+    if value is None:
+        return default
+    match = _CLOCK.match(value) if isinstance(value, str) else None
+    if match is None:
+        problems.add(
+            node.line_of(key),
+            f"{where}.{key} is {value!r}, not a time of day",
+            'write it in quotes as HH:MM, e.g. "08:00"',
+        )
+        return default
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _window(problems: _Problems, parent: LineMap, where: str, default: DailyWindow) -> DailyWindow:
+    node = parent.get("window")
+    if node is None:
+        return default
+    if not isinstance(node, LineMap):
+        problems.add(
+            parent.line_of("window"), f"{where}.window must be a mapping", 'write it as {start: "08:00", end: "20:00"}'
+        )
+        return default
+    problems.unknown_keys(node, WINDOW_KEYS, f"{where}.window")
+    start = _clock(problems, node, "start", f"{where}.window", default.start)
+    end = _clock(problems, node, "end", f"{where}.window", default.end)
+    if start >= end:
+        problems.add(
+            node.line,
+            f"{where}.window ends at {end:%H:%M}, not after its start {start:%H:%M}",
+            "make end later than start on the same day",
+        )
+        return default
+    return DailyWindow(start, end)
+
+
+def _days_off(problems: _Problems, root: LineMap) -> list[date]:
+    values = root.get("days_off", [])
+    line = root.line_of("days_off")
+    if not isinstance(values, list):
+        problems.add(line, "reminders.days_off must be a list of dates", 'write it as ["2026-12-24", "2026-12-31"]')
+        return []
+    days: list[date] = []
+    for value in values:
+        try:
+            days.append(value if isinstance(value, date) else date.fromisoformat(str(value)))
+        except ValueError:
+            problems.add(line, f"reminders.days_off has {value!r}, not a date", "write dates as YYYY-MM-DD")
+    return days
+
+
+def _rules(problems: _Problems, root: LineMap, window: DailyWindow) -> tuple[Rule, ...]:
+    node = root.get("rules")
+    if not isinstance(node, LineMap) or not node:
+        problems.add(
+            root.line_of("rules"),
+            "reminders.rules must map rule names to rules",
+            "add e.g. 'd_minus_3: {offset_days: -3, text: reminders.before, text_two: reminders.before_two}'",
+        )
+        return ()
+    rules: list[Rule] = []
+    seen: dict[int, str] = {}
+    for name, spec in node.items():
+        rule = _rule(problems, name, spec, node.line_of(name), window)
+        if rule is None:
+            continue
+        if rule.offset_days in seen:
+            problems.add(
+                rule.line,
+                f"rules {seen[rule.offset_days]} and {name} both use offset_days {rule.offset_days}",
+                "keep one rule per offset (products can be listed together)",
+            )
+            continue
+        seen[rule.offset_days] = name
+        rules.append(rule)
+    return tuple(sorted(rules, key=lambda r: r.offset_days))
+
+
+def _rule(problems: _Problems, name: str, spec: Any, line: int, window: DailyWindow) -> Rule | None:
+    where = f"reminders.rules.{name}"
+    if not _NAME.match(name):
+        problems.add(line, f"rule name '{name}' is not snake_case", "use lower case letters, digits and _")
+    if not isinstance(spec, LineMap):
+        problems.add(line, f"{where} must be a mapping", "give it offset_days, text and text_two")
+        return None
+    problems.unknown_keys(spec, RULE_KEYS, where)
+    offset = spec.get("offset_days")
+    if isinstance(offset, bool) or not isinstance(offset, int) or abs(offset) > MAX_OFFSET_DAYS:
+        problems.add(
+            spec.line_of("offset_days"),
+            f"{where}.offset_days is {offset!r}",
+            f"give whole days from the due date, -{MAX_OFFSET_DAYS} to {MAX_OFFSET_DAYS} (-3 is D-3)",
+        )
+        return None
+    texts = [_text_key(problems, spec, key, where) for key in ("text", "text_two")]
+    rule_window = _window(problems, spec, where, window)
+    if offset > 0 and not rule_window.within_collection_hours():
+        problems.add(
+            spec.line_of("window") if "window" in spec else line,
+            f"{where} is overdue contact but its window {rule_window.start:%H:%M}-{rule_window.end:%H:%M} "
+            "is outside 08:00-20:00 local time (POJK 22/2023)",
+            "keep overdue windows within 08:00-20:00",
+        )
+    return Rule(
+        name,
+        offset,
+        texts[0],
+        texts[1],
+        rule_window,
+        products=_names(problems, spec, "products", where, allow_all=True),
+        loan_states=_states(problems, spec, where),
+        required_by_contract=_flag(problems, spec, "required_by_contract", where),
+        line=line,
+    )
+
+
+def _text_key(problems: _Problems, spec: LineMap, key: str, where: str) -> str:
+    value = spec.get(key)
+    if not isinstance(value, str) or not value.startswith("reminders."):
+        problems.add(
+            spec.line_of(key),
+            f"{where}.{key} is {value!r}",
+            "name a text in locales/<lang>.reminders.yaml, e.g. reminders.before",
+        )
+        return ""
+    return value
+
+
+def _names(problems: _Problems, spec: LineMap, key: str, where: str, allow_all: bool) -> frozenset[str] | None:
+    value = spec.get(key, "all" if allow_all else None)
+    if allow_all and value == "all":
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and _NAME.match(v) for v in value):
+        problems.add(
+            spec.line_of(key),
+            f"{where}.{key} is {value!r}",
+            "write 'all' or a list of product codes from menus/products.yaml",
+        )
+        return None
+    return frozenset(value)
+
+
+def _states(problems: _Problems, spec: LineMap, where: str) -> frozenset[str]:
+    value = spec.get("loan_states", sorted(REMINDABLE_STATES))
+    if not isinstance(value, list) or not value or not set(value) <= REMINDABLE_STATES:
+        problems.add(
+            spec.line_of("loan_states"),
+            f"{where}.loan_states is {value!r}; paid and written-off loans get no reminders",
+            f"use a list of {', '.join(sorted(REMINDABLE_STATES))}",
+        )
+        return REMINDABLE_STATES
+    return frozenset(value)
+
+
+def _flag(problems: _Problems, spec: LineMap, key: str, where: str) -> bool:
+    value = spec.get(key, False)
+    if not isinstance(value, bool):
+        problems.add(spec.line_of(key), f"{where}.{key} is {value!r}", "write true or false")
+        return False
+    return value
+
+
+def load_policy(path: Path = DEFAULT_PATH) -> Policy:
+    """Raises PolicyError listing every problem."""
+    policy, problems = read_policy(path.read_text(encoding="utf-8"), display(path))
+    if policy is None:
+        raise PolicyError(problems)
+    return policy
+
+
+def display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,165 @@
+"""The reminder policy YAML and its texts: shipped files valid, each broken form names line and fix."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pytest
+
+from gateway.i18n import Catalog, Template, load_catalog
+from gateway.reminders.checks import check_reminders
+from gateway.reminders.policy import DEFAULT_PATH, Policy, load_policy, read_policy
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = """\
+reminders:
+  window: {start: "08:00", end: "20:00"}
+  days_off: ["2026-12-24"]
+  rules:
+    d_minus_3: {offset_days: -3, text: reminders.before, text_two: reminders.before_two}
+    d_plus_1:
+      offset_days: 1
+      text: reminders.overdue
+      text_two: reminders.overdue_two
+      products: [dairy_cow]
+"""
+
+
+def read(text: str) -> tuple[Policy | None, list[str]]:
+    return read_policy(text, "menus/reminders.yaml")
+
+
+def test_shipped_policy_and_texts_are_valid() -> None:
+    catalog, problems = load_catalog(ROOT / "locales")
+    assert problems == []
+    assert check_reminders(ROOT / "menus", catalog) == []
+    policy = load_policy(DEFAULT_PATH)
+    assert [rule.offset_days for rule in policy.rules] == [-3, -1, 0, 1, 7]
+    assert policy.window.start == time(8) and policy.window.end == time(20)
+
+
+def test_good_policy_is_read() -> None:
+    policy, problems = read(GOOD)
+    assert problems == [] and policy is not None
+    before, late = policy.rules
+    assert before.products is None and before.applies_to("anything", "active")
+    assert late.overdue and late.applies_to("dairy_cow", "active") and not late.applies_to("patchouli", "active")
+    assert not late.applies_to("dairy_cow", "written_off")
+    assert policy.calendar.is_holiday(date(2026, 12, 24))
+    assert policy.rule_for(1) is late and policy.rule_for(5) is None
+
+
+def test_send_window_before_due_date_ends_with_the_due_date() -> None:
+    policy, _ = read(GOOD)
+    assert policy is not None
+    before = policy.rules[0]
+    # Scanned at 21:00 WIB on D-3: it goes at 08:00 on D-2; after the due date it is dropped.
+    found = policy.send_window(before, "Asia/Jakarta", date(2026, 12, 4), datetime(2026, 12, 1, 14, tzinfo=UTC))
+    assert found is not None and found.start == datetime(2026, 12, 2, 1, tzinfo=UTC)
+    assert policy.send_window(before, "Asia/Jakarta", date(2026, 12, 4), datetime(2026, 12, 4, 14, tzinfo=UTC)) is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("days_off:", "day_off:", "menus/reminders.yaml:3: reminders has unknown key 'day_off' — use one of"),
+        ('start: "08:00"', "start: 8:00", "menus/reminders.yaml:2: reminders.window.start is 480, not a time of day"),
+        ('end: "20:00"', 'end: "07:00"', "menus/reminders.yaml:2: reminders.window ends at 07:00, not after its start"),
+        ("offset_days: -3", "offset_days: -99", "menus/reminders.yaml:5: reminders.rules.d_minus_3.offset_days is -99"),
+        (
+            "offset_days: -3",
+            "offset_days: D-3",
+            "menus/reminders.yaml:5: reminders.rules.d_minus_3.offset_days is 'D-3'",
+        ),
+        (
+            "offset_days: -3",
+            "offset_days: 1",
+            "menus/reminders.yaml:6: rules d_minus_3 and d_plus_1 both use offset_days",
+        ),
+        ("text: reminders.overdue\n", "text: overdue\n", "menus/reminders.yaml:8: reminders.rules.d_plus_1.text is"),
+        ("[dairy_cow]", "dairy_cow", "menus/reminders.yaml:10: reminders.rules.d_plus_1.products is 'dairy_cow'"),
+        ('"2026-12-24"', '"24/12/2026"', "menus/reminders.yaml:3: reminders.days_off has '24/12/2026', not a date"),
+        (
+            "products: [dairy_cow]",
+            "loan_states: [written_off]",
+            "menus/reminders.yaml:10: reminders.rules.d_plus_1.loan_states is ['written_off']; paid and written-off",
+        ),
+        (
+            "products: [dairy_cow]",
+            'window: {start: "07:00", end: "20:00"}',
+            "menus/reminders.yaml:10: reminders.rules.d_plus_1 is overdue contact but its window 07:00-20:00",
+        ),
+        ("products: [dairy_cow]", "color: red", "menus/reminders.yaml:10: reminders.rules.d_plus_1 has unknown key"),
+    ],
+)
+def test_broken_policy_names_line_and_fix(old: str, new: str, expected: str) -> None:
+    assert old in GOOD
+    policy, problems = read(GOOD.replace(old, new, 1))
+    assert policy is None
+    assert any(p.startswith(expected) and " — " in p for p in problems), problems
+
+
+def test_yaml_syntax_and_missing_root() -> None:
+    assert read("reminders: [")[1][0].startswith("menus/reminders.yaml:")
+    assert read("rules: {}\n")[1] == [
+        "menus/reminders.yaml:1: no 'reminders:' mapping at the top — start the file with 'reminders:'"
+    ]
+
+
+def _catalog(**texts: str) -> Catalog:
+    base = {
+        "reminders.before": "{name}: {amount} due {due_date}",
+        "reminders.before_two": "{name}: {amount_1} and {amount_2} ({total}) due {due_date}",
+        "reminders.overdue": "{name}: {amount} was due {due_date}",
+        "reminders.overdue_two": "{name}: {amount_1} and {amount_2} were due {due_date}",
+    }
+    base.update({f"reminders.{key}": value for key, value in texts.items()})
+    table = {key: Template.parse(value, 7, "locales/id.reminders.yaml") for key, value in base.items() if value}
+    return Catalog({"id": table, "en": dict(table)}, {"id": "locales/id.yaml", "en": "locales/en.yaml"})
+
+
+def _check(tmp_path: Path, catalog: Catalog) -> list[str]:
+    (tmp_path / "reminders.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "products.yaml").write_text((ROOT / "menus" / "products.yaml").read_text(encoding="utf-8"))
+    return check_reminders(tmp_path, catalog)
+
+
+def test_small_catalog_passes(tmp_path: Path) -> None:
+    assert _check(tmp_path, _catalog()) == []
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (
+            {"overdue_two": ""},
+            "reminders.yaml:6: text 'reminders.overdue_two' of rule d_plus_1 is missing in locales/id",
+        ),
+        (
+            {"before": "{name}: {amount} due {due_date} \u2014 thanks"},
+            "'reminders.before' has characters outside GSM-7",
+        ),
+        ({"before": "Halo {name} {amount} {due_date} " + "x" * 110}, "'reminders.before' can reach 163 characters"),
+        ({"before": "{nama}: {amount} due {due_date}"}, "'reminders.before' uses {nama} — use only"),
+        (
+            {"before_two": "{name}: {total} due {due_date}"},
+            "'reminders.before_two' does not say {amount_1}, {amount_2}",
+        ),
+    ],
+)
+def test_text_problems(tmp_path: Path, texts: dict[str, str], expected: str) -> None:
+    problems = _check(tmp_path, _catalog(**texts))
+    assert any(expected in p and " — " in p for p in problems), problems
+
+
+def test_unknown_product_is_named(tmp_path: Path) -> None:
+    (tmp_path / "reminders.yaml").write_text(GOOD.replace("[dairy_cow]", "[dairy_goat]"), encoding="utf-8")
+    (tmp_path / "products.yaml").write_text((ROOT / "menus" / "products.yaml").read_text(encoding="utf-8"))
+    (problem,) = check_reminders(tmp_path, _catalog())
+    assert "rule d_plus_1 names unknown product 'dairy_goat' — use one of" in problem
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    (problem,) = check_reminders(tmp_path, _catalog())
+    assert "reminders.yaml:1: cannot read the reminder policy" in problem
