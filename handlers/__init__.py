@@ -6,7 +6,23 @@ One explicit registry, so a name in a menu can be grepped to its function.
 from __future__ import annotations
 
 from gateway.engine.api import Handler
+from handlers import customer, loans, pin, repay, savings
 
-REGISTRY: dict[str, Handler] = {}
+REGISTRY: dict[str, Handler] = {
+    "customer.lookup": customer.lookup,
+    "pin.verify": pin.verify,
+    "pin.register": pin.register,
+    "pin.change": pin.change,
+    "savings.balance": savings.balance,
+    "savings.statement": savings.statement,
+    "loans.products": loans.products,
+    "loans.quote": loans.quote,
+    "loans.submit": loans.submit,
+    "loans.apply": loans.apply,
+    "loans.mine": loans.mine,
+    "loans.schedule": loans.schedule,
+    "repay.next": repay.next_due,
+    "repay.pay": repay.pay,
+}
 
 __all__ = ["REGISTRY"]

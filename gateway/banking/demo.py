@@ -45,9 +45,9 @@ def _at(day: date, tz: str, hour: int = 9) -> datetime:
 
 def _history(bank: SqlBank, who: DemoCustomer, today: date, entries: list[tuple[int, int, str, str]]) -> None:
     """entries: (days ago, amount, kind, description key)."""
-    for number, (days_ago, amount, kind, description) in enumerate(entries):
+    for days_ago, amount, kind, description in entries:
         bank.post(who.msisdn, amount, kind, description, _at(today - timedelta(days=days_ago), who.tz),
-                  f"demo:{who.msisdn}:{number}")
+                  f"demo:{who.msisdn}:{days_ago}:{amount}")
 
 
 def _dairy(bank: SqlBank, now: datetime) -> None:

@@ -16,6 +16,10 @@ class Services(Protocol):
 
     def now(self) -> datetime: ...
 
+    def text(self, key: str, values: Mapping[str, Any] | None = None) -> str:
+        """The locale text `key` in the caller's language; raises KeyError if no locale has it."""
+        ...
+
 
 @dataclass(frozen=True)
 class Call:

@@ -61,6 +61,13 @@ def test_demo_seed_is_idempotent_and_as_documented(demo_bank: SqlBank) -> None: 
     pending = demo_bank.my_loans(PATCHOULI.msisdn).applications
     assert [a.status for a in pending] == [ApplicationStatus.SUBMITTED]
     assert len(demo_bank.mini_statement(DAIRY.msisdn)) == 5
+    entries = {DAIRY: 9, SEAWEED: 5, PATCHOULI: 4, UNREGISTERED: 1}
+    for who, expected in entries.items():
+        history = demo_bank.mini_statement(who.msisdn, limit=50)
+        account = demo_bank.savings_balance(who.msisdn)
+        assert len(history) == expected and account is not None
+        assert sum(t.amount for t in history) == account.balance == history[0].balance_after
+        assert all(t.balance_after >= 0 for t in history)
 
 
 def test_statement_is_newest_first_and_balances_agree(demo_bank: SqlBank) -> None:  # noqa: F811

@@ -1,0 +1,19 @@
+"""Who is calling: sets `registered`, `can_register`, `locked` and `name` for the menu's conditions."""
+
+from __future__ import annotations
+
+from gateway.engine.api import Call, Result
+from handlers._common import UNKNOWN, bank_of, guarded
+
+
+@guarded
+def lookup(call: Call) -> Result:
+    """Categories: ok, unregistered, locked, unknown."""
+    customer = bank_of(call).customer_by_msisdn(call.msisdn)
+    if customer is None:
+        return Result(UNKNOWN, {"registered": False, "can_register": False, "locked": False, "name": ""})
+    data = {"registered": customer.registered, "can_register": not customer.registered,
+            "locked": customer.locked, "name": customer.name}
+    if customer.locked:
+        return Result("locked", data)
+    return Result("ok" if customer.registered else "unregistered", data)

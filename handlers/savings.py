@@ -1,0 +1,49 @@
+"""Savings balance and mini statement."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from gateway.banking.interface import SavingsTransaction
+from gateway.engine.api import Call, Result
+from gateway.money import Money
+from handlers._common import UNKNOWN, bank_of, guarded, local_today, text_or
+
+STATEMENT_LINES = 5
+
+
+@guarded
+def balance(call: Call) -> Result:
+    """Categories: ok (balance, account, date), unknown."""
+    bank = bank_of(call)
+    account = bank.savings_balance(call.msisdn)
+    if account is None:
+        return Result(UNKNOWN)
+    today = local_today(bank.customer_by_msisdn(call.msisdn), call.services.now())
+    return Result("ok", {"balance": Money(account.balance), "account": account.number, "date": today})
+
+
+def _line(call: Call, entry: SavingsTransaction, tz: str) -> str:
+    label = text_or(call, entry.description, f"banking.tx.{entry.kind}")
+    return call.services.text("banking.statement_line", {
+        "day": entry.posted_at.astimezone(ZoneInfo(tz)).strftime("%d/%m"),
+        "label": label,
+        "sign": "+" if entry.amount >= 0 else "-",
+        "amount": Money(abs(entry.amount)),
+    })
+
+
+@guarded
+def statement(call: Call) -> Result:
+    """Categories: ok (statement_text: one line per entry; entries: the same on one line; balance, account),
+    unknown. No entries yet is still ok, with `banking.statement_empty` as the text."""
+    bank = bank_of(call)
+    customer = bank.customer_by_msisdn(call.msisdn)
+    account = bank.savings_balance(call.msisdn)
+    if customer is None or account is None:
+        return Result(UNKNOWN)
+    lines = [_line(call, entry, customer.tz) for entry in bank.mini_statement(call.msisdn, STATEMENT_LINES)]
+    if not lines:
+        lines = [call.services.text("banking.statement_empty", {})]
+    return Result("ok", {"statement_text": "\n".join(lines), "entries": "; ".join(lines),
+                         "balance": Money(account.balance), "account": account.number})
