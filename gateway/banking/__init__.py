@@ -1,0 +1,43 @@
+"""The bank interface and its built-in ledger.
+
+| Module | Holds |
+|---|---|
+| `interface.py` | the `Bank` Protocol and its frozen records (no I/O): what handlers import |
+| `products.py` | loan products from `menus/products.yaml`, `check_products(path)` |
+| `schedule.py` | exact instalment schedules (pure; the rounding rule is in its docstring) |
+| `pins.py` | which PINs are too weak |
+| `db.py`, `models.py`, `migrations/` | engines with bounded timeouts, tables, `migrations.upgrade(url)` |
+| `ledger.py`, `lending.py`, `store.py`, `records.py` | `SqlBank(engine)`, the built-in implementation |
+| `demo.py` | `seed(bank, now)`, `seed_database(url)`, `DEMO_CUSTOMERS` |
+
+Only the interface is re-exported here, so importing it never pulls in SQLAlchemy.
+"""
+
+from gateway.banking.interface import (
+    ApplicationStatus,
+    Bank,
+    BankUnavailable,
+    Customer,
+    DueInstalment,
+    Instalment,
+    InsufficientFunds,
+    Loan,
+    LoanApplication,
+    LoanProduct,
+    LoanStatus,
+    LoanSummary,
+    NothingDue,
+    PinCheck,
+    PinOutcome,
+    Quote,
+    Repayment,
+    RepayResult,
+    SavingsAccount,
+    SavingsTransaction,
+)
+
+__all__ = [
+    "ApplicationStatus", "Bank", "BankUnavailable", "Customer", "DueInstalment", "Instalment", "InsufficientFunds",
+    "Loan", "LoanApplication", "LoanProduct", "LoanStatus", "LoanSummary", "NothingDue", "PinCheck", "PinOutcome",
+    "Quote", "RepayResult", "Repayment", "SavingsAccount", "SavingsTransaction",
+]

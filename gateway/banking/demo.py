@@ -8,11 +8,12 @@ customers. Run migrations first (`gateway.banking.migrate.upgrade`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from gateway.banking.db import make_engine
 from gateway.banking.ledger import SqlBank
 from gateway.banking.schedule import add_months
 
@@ -106,3 +107,25 @@ def seed(bank_or_engine: SqlBank | Engine, now: datetime) -> SqlBank:
     maria_today = now.astimezone(ZoneInfo(WITA)).date()
     _history(bank, UNREGISTERED, maria_today, [(20, 150_000, "deposit", "banking.tx.deposit")])
     return bank
+
+
+def demo_table() -> str:
+    """The demo customers as a plain-text table for operators (README, `jembatan demo seed`)."""
+    rows = [("Name", "Number", "PIN", "Place", "Time zone")]
+    rows += [(c.name, c.msisdn, c.pin or "(none: registers by USSD)", c.place, c.tz) for c in DEMO_CUSTOMERS]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+                     for row in rows)
+
+
+def seed_database(url: str, now: datetime | None = None) -> str:
+    """Seed the (migrated) database at `url` unless it has customers; returns a report for the operator."""
+    engine = make_engine(url)
+    try:
+        bank = SqlBank(engine)
+        if bank.has_customers():
+            return "the database already has customers: nothing seeded"
+        seed(bank, now or datetime.now(UTC))
+        return "demo customers created:\n" + demo_table()
+    finally:
+        engine.dispose()
