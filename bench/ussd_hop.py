@@ -1,0 +1,206 @@
+"""USSD hop against a bare Flask+Redis baseline, both under gunicorn with the same settings.
+
+    python bench/ussd_hop.py [--scenario menu|balance] [--duration 15] [--connections 16] [--warmup 3]
+                             [--walk ",7,7*1"] [--phone +6281311110001] [--pin 246810] [--final con|end|any]
+                             [--env KEY=VALUE ...] [--loadgen auto|wrk|python] [--no-seed]
+
+Defaults, to be set right once the real menus land:
+- scenario `menu`: walk `",7,7*1"` (dial, a menu choice, a sub-choice), a synthetic phone per session,
+  every reply expected to start with CON.
+- scenario `balance`: walk `",1,1*1,1*1*<PIN>"` (`<PIN>` becomes `--pin`, default `246810`) as the demo
+  customer `--phone` (default `+6281311110001`; a comma list spreads connections over several customers),
+  the last reply expected to start with END (the balance screen ends the session).
+
+Every request is a full Africa's Talking hop (`POST /ussd/africastalking`, form fields sessionId,
+serviceCode `*123#`, phoneNumber, networkCode, text); each walk dials a session id never used before (see
+`bench/workload.py`). The bare app gets the same bodies on `POST /ussd/bare`. Before the real app starts,
+`jembatan demo seed` migrates and seeds the database; if it fails the balance scenario is skipped. Exit
+code: 0 whether or not the targets hold (this reports, it does not judge); 3 when a server fails to start,
+4 when the load generator fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.figures import LoadResult
+from bench.loadgen import Engine, run_load
+from bench.report import HopReport
+from bench.servers import PROJECT_ROOT, ServerFailed, running, venv_tool
+from bench.workload import Expect, Workload, expectations
+
+__all__ = ["EXIT_LOAD_FAILED", "EXIT_SERVER_FAILED", "SCENARIOS", "main", "run"]
+
+REAL_APP = "gateway.app:create_app()"
+BARE_APP = "bench.bare_app:create_bare_app()"
+HOP_PATH = "/ussd/africastalking"
+BARE_PATH = "/ussd/bare"
+DEMO_PHONE = "+6281311110001"
+DEMO_PIN = "246810"
+PIN_MARK = "<PIN>"
+DEFAULT_DURATION_S = 15.0
+DEFAULT_WARMUP_S = 3.0
+DEFAULT_CONNECTIONS = 16
+SEED_TIMEOUT_S = 180
+EXIT_SERVER_FAILED = 3
+EXIT_LOAD_FAILED = 4
+
+
+@dataclass(frozen=True)
+class Scenario:
+    walk: str
+    phones: str  # comma list; "" for a synthetic phone per session
+    final: Expect
+    needs_bank: bool
+
+
+SCENARIOS = {
+    "menu": Scenario(walk=",7,7*1", phones="", final=Expect.CON, needs_bank=False),
+    "balance": Scenario(walk=f",1,1*1,1*1*{PIN_MARK}", phones=DEMO_PHONE, final=Expect.END, needs_bank=True),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    cli = argparse.ArgumentParser(description="USSD hop vs bare Flask+Redis", prog="ussd_hop")
+    cli.add_argument("--scenario", choices=sorted(SCENARIOS), default="menu")
+    cli.add_argument("--walk", help="the texts of one session, comma-separated ('' is the dial)")
+    cli.add_argument("--phone", help="phone, or a comma list of phones (default: per scenario)")
+    cli.add_argument("--pin", default=DEMO_PIN, help=f"replaces {PIN_MARK} in the walk")
+    cli.add_argument("--final", choices=[e.value.lower() for e in Expect], help="what the last reply starts with")
+    cli.add_argument("--duration", type=float, default=DEFAULT_DURATION_S, help="measured seconds per app")
+    cli.add_argument("--warmup", type=float, default=DEFAULT_WARMUP_S, help="warm-up seconds per app (0: none)")
+    cli.add_argument("--connections", type=int, default=DEFAULT_CONNECTIONS)
+    cli.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="extra env for the apps")
+    cli.add_argument("--loadgen", choices=[e.value for e in Engine], default=Engine.AUTO.value)
+    cli.add_argument("--no-seed", action="store_true", help="skip 'jembatan demo seed'")
+    return cli
+
+
+def app_env(extra: list[str]) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
+    for item in extra:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"--env wants KEY=VALUE, not {item!r}")
+        env[key] = value
+    return env
+
+
+def seed_demo(env: dict[str, str]) -> str | None:
+    """None when `jembatan demo seed` worked, else why it did not."""
+    try:
+        done = subprocess.run(
+            [*venv_tool("jembatan"), "demo", "seed"],
+            env=env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=SEED_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    if done.returncode == 0:
+        return None
+    lines = (done.stderr or done.stdout).strip().splitlines()
+    return lines[-1] if lines else f"exit {done.returncode}"
+
+
+def unlock_demo(env: dict[str, str], phones: tuple[str, ...]) -> None:
+    """A walk that went astray may have typed a PIN where it should not; lift any lock-out it caused."""
+    for phone in phones:
+        subprocess.run(
+            [*venv_tool("jembatan"), "pin", "unlock", phone],
+            env=env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            timeout=SEED_TIMEOUT_S,
+            check=False,
+        )
+    print(f"bench: ran 'jembatan pin unlock' for {', '.join(phones)} after unexpected replies")
+
+
+def build_workload(args: argparse.Namespace) -> Workload:
+    scenario = SCENARIOS[args.scenario]
+    walk_text = args.walk if args.walk is not None else scenario.walk
+    phone_text = args.phone if args.phone is not None else scenario.phones
+    walk = tuple(text.replace(PIN_MARK, args.pin) for text in walk_text.split(","))
+    phones = tuple(phone.strip() for phone in phone_text.split(",") if phone.strip())
+    final = Expect(args.final.upper()) if args.final else scenario.final
+    return Workload(path=HOP_PATH, walk=walk, expect=expectations(len(walk), final), phones=phones)
+
+
+def warn_shared_phones(workload: Workload, connections: int) -> None:
+    if workload.phones and len(workload.phones) < connections:
+        print(
+            f"bench: {connections} connections share {len(workload.phones)} phone(s): a new session may be offered"
+            " to resume another one in flight; the 'unexpected' column counts such replies"
+        )
+
+
+def measure_both(args: argparse.Namespace, env: dict[str, str], workload: Workload) -> tuple[LoadResult, LoadResult]:
+    """Start both apps, then warm up and measure the bare one, then the real one; raises ServerFailed."""
+    engine = Engine(args.loadgen)
+    bare_walk = workload.on_path(BARE_PATH, expectations(len(workload.walk), Expect.CON))
+    results: list[LoadResult] = []
+    with (
+        running(f"{args.scenario}-bare", BARE_APP, env, probe="tcp") as bare,
+        running(f"{args.scenario}-hop", REAL_APP, env, probe="healthz") as hop,
+    ):
+        for server, load in ((bare, bare_walk), (hop, workload)):
+            if args.warmup > 0:
+                run_load(server.port, load.fresh(), args.warmup, args.connections, engine)
+            results.append(run_load(server.port, load.fresh(), args.duration, args.connections, engine))
+            if not results[-1].clean:
+                print(f"bench: {server.name} had errors or unexpected replies; its log: {server.log_path}")
+    return results[0], results[1]
+
+
+def run(argv: list[str] | None = None) -> tuple[int, HopReport | None]:
+    """The exit code and, when both apps were measured, the report."""
+    args = parser().parse_args(argv)
+    scenario = SCENARIOS[args.scenario]
+    workload = build_workload(args)
+    env = app_env(args.env)
+    seed_problem = None if args.no_seed else seed_demo(env)
+    if seed_problem:
+        print(f"bench: 'jembatan demo seed' failed (is banking ready yet?): {seed_problem}")
+        if scenario.needs_bank:
+            print(f"bench: skipping the '{args.scenario}' scenario, which needs the demo customer")
+            return 0, None
+    warn_shared_phones(workload, args.connections)
+    load_before = os.getloadavg()[0]
+    try:
+        bare, hop = measure_both(args, env, workload)
+    except ServerFailed as failed:
+        sys.stdout.flush()
+        print(f"bench: a server failed to start: {failed}", file=sys.stderr)
+        return EXIT_SERVER_FAILED, None
+    except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as failed:
+        sys.stdout.flush()
+        print(f"bench: the load generator failed: {failed}", file=sys.stderr)
+        return EXIT_LOAD_FAILED, None
+    walk_shown = args.walk if args.walk is not None else scenario.walk
+    if scenario.needs_bank and not args.no_seed and hop.unexpected and workload.phones:
+        unlock_demo(env, workload.phones)
+    return 0, HopReport(args.scenario, walk_shown, args.connections, args.duration, bare, hop, load_before)
+
+
+def main(argv: list[str] | None = None) -> int:
+    code, report = run(argv)
+    if report is not None:
+        print(report.table(), flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
