@@ -1,1 +1,41 @@
-"""Repayment reminders: a YAML policy, timed in each borrower's local time, queued exactly once."""
+"""Repayment reminders: a YAML policy, timed in each borrower's local time, queued exactly once.
+
+`policy` reads `menus/reminders.yaml`; `windows` is pure timing; `scan` writes reminder and outbox
+rows; `sendcheck` is the send job's last look; `preview` shows a day's plan; `dispatch` enqueues
+send jobs in batches. See the module docstrings for the rules each keeps.
+"""
+
+from gateway.reminders.checks import check_reminders
+from gateway.reminders.dispatch import due_outbox_batches, enqueue_send_batches
+from gateway.reminders.models import ReminderRow, create_reminders_table, drop_reminders_table
+from gateway.reminders.policy import Policy, PolicyError, Rule, load_policy, read_policy
+from gateway.reminders.preview import PreviewLine, cli_preview, preview, print_preview
+from gateway.reminders.scan import ScanReport, scan_and_queue
+from gateway.reminders.sendcheck import CancelReason, still_wanted
+from gateway.reminders.windows import CollectionCalendar, DailyWindow, SendWindow, next_send_window
+
+__all__ = [
+    "CancelReason",
+    "CollectionCalendar",
+    "DailyWindow",
+    "Policy",
+    "PolicyError",
+    "PreviewLine",
+    "ReminderRow",
+    "Rule",
+    "ScanReport",
+    "SendWindow",
+    "check_reminders",
+    "cli_preview",
+    "create_reminders_table",
+    "drop_reminders_table",
+    "due_outbox_batches",
+    "enqueue_send_batches",
+    "load_policy",
+    "next_send_window",
+    "preview",
+    "print_preview",
+    "read_policy",
+    "scan_and_queue",
+    "still_wanted",
+]

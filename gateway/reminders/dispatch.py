@@ -1,0 +1,74 @@
+"""Handing queued reminders to the `sms` queue: one RQ job per batch of outbox ids, never one per SMS.
+
+    for ids in due_outbox_batches(engine, now):         # pending reminders whose window has opened
+        ...
+    enqueue_send_batches(queue, due_outbox_batches(engine, now), "gateway.jobs.send_outbox_batch")
+
+Jobs are written with `Queue.enqueue_many` through one Redis pipeline per PIPELINE_JOBS jobs. The
+send job must claim each row (pending -> sending) and call `still_wanted` before the provider, so a
+batch enqueued twice sends nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from itertools import islice
+from typing import Any
+
+from rq import Queue
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from gateway.messaging.models import OutboxRow, OutboxStatus
+
+SEND_BATCH_SIZE = 500  # outbox ids per send job
+PIPELINE_JOBS = 200  # jobs per Redis pipeline round trip
+SEND_JOB_TIMEOUT_S = 600
+PURPOSE = "reminder"
+
+
+def due_outbox_batches(engine: Engine, now: datetime, batch_size: int = SEND_BATCH_SIZE) -> Iterator[list[int]]:
+    """Ids of pending reminder rows whose window has opened (not_before <= now), by id, in batches."""
+    after = 0
+    with Session(engine) as db:
+        while True:
+            ids = list(
+                db.scalars(
+                    select(OutboxRow.id)
+                    .where(
+                        OutboxRow.id > after,
+                        OutboxRow.purpose == PURPOSE,
+                        OutboxRow.status == OutboxStatus.PENDING.value,
+                        OutboxRow.not_before <= now,
+                    )
+                    .order_by(OutboxRow.id)
+                    .limit(batch_size)
+                )
+            )
+            db.rollback()  # no snapshot held between batches
+            if not ids:
+                return
+            after = ids[-1]
+            yield ids
+
+
+def enqueue_send_batches(
+    queue: Queue,
+    batches: Iterable[list[int]],
+    send_func: str | Callable[..., Any],
+    timeout_s: int = SEND_JOB_TIMEOUT_S,
+) -> int:
+    """One job `send_func(ids)` per batch; returns the number of jobs enqueued."""
+    jobs = 0
+    batch_iter = iter(batches)
+    while True:
+        chunk = list(islice(batch_iter, PIPELINE_JOBS))
+        if not chunk:
+            return jobs
+        with queue.connection.pipeline() as pipe:
+            queue.enqueue_many(
+                [queue.prepare_data(send_func, args=(ids,), timeout=timeout_s) for ids in chunk], pipeline=pipe
+            )
+            pipe.execute()
+        jobs += len(chunk)

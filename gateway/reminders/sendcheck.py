@@ -1,0 +1,67 @@
+"""The send job's last look: is this reminder still wanted at the moment it would go out?"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from gateway.banking.models import InstalmentRow, LoanRow
+from gateway.messaging.models import OutboxRow, OutboxStatus
+from gateway.messaging.outbox import is_opted_out
+from gateway.reminders.models import ReminderRow
+from gateway.reminders.policy import REMINDABLE_STATES
+
+UNSENT = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+
+
+class CancelReason(str, Enum):
+    """Stored in `sms_outbox.error_code` beside status `suppressed`, so the cause stays visible."""
+
+    PAID = "paid"
+    LOAN_CLOSED = "loan_closed"  # written off (or otherwise no longer active)
+    OPTED_OUT = "opted_out"
+
+
+def cancel_reason(db: Session, outbox_id: int) -> CancelReason | None:
+    """Why the reminder in this outbox row should not go out now; None if it should (or is no reminder)."""
+    linked = db.execute(
+        select(InstalmentRow.amount, InstalmentRow.paid_amount, LoanRow.status)
+        .join(ReminderRow, ReminderRow.instalment_id == InstalmentRow.id)
+        .join(LoanRow, LoanRow.id == InstalmentRow.loan_id)
+        .where(ReminderRow.outbox_id == outbox_id)
+    ).all()
+    if not linked:
+        return None
+    unpaid = [status for amount, paid, status in linked if paid < amount]
+    if not unpaid:
+        return CancelReason.PAID
+    if not any(status in REMINDABLE_STATES for status in unpaid):
+        return CancelReason.LOAN_CLOSED
+    outbox = db.get(OutboxRow, outbox_id)
+    if outbox is not None and not outbox.required_by_contract and is_opted_out(db, outbox.to_msisdn):
+        return CancelReason.OPTED_OUT
+    return None
+
+
+def still_wanted(db: Session, outbox_id: int, now: datetime) -> bool:
+    """False (and the row marked suppressed with the reason) when every linked instalment was paid, the
+    loan is no longer active, or the borrower opted out and the reminder is not required by contract.
+
+    Rows that are not reminders are always wanted. Call it in the send job's transaction, before the
+    provider; the caller commits.
+    """
+    status = db.scalar(select(OutboxRow.status).where(OutboxRow.id == outbox_id))
+    if status is None or status == OutboxStatus.SUPPRESSED.value:
+        return False
+    reason = cancel_reason(db, outbox_id)
+    if reason is None:
+        return True
+    db.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == outbox_id, OutboxRow.status.in_(UNSENT))
+        .values(status=OutboxStatus.SUPPRESSED.value, error_code=reason.value, updated_at=now)
+    )
+    return False
