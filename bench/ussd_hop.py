@@ -22,6 +22,7 @@ code: 0 whether or not the targets hold (this reports, it does not judge); 3 whe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -118,14 +119,15 @@ def seed_demo(env: dict[str, str]) -> str | None:
 def unlock_demo(env: dict[str, str], phones: tuple[str, ...]) -> None:
     """A walk that went astray may have typed a PIN where it should not; lift any lock-out it caused."""
     for phone in phones:
-        subprocess.run(
-            [*venv_tool("jembatan"), "pin", "unlock", phone],
-            env=env,
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            timeout=SEED_TIMEOUT_S,
-            check=False,
-        )
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            subprocess.run(
+                [*venv_tool("jembatan"), "pin", "unlock", phone],
+                env=env,
+                cwd=PROJECT_ROOT,
+                capture_output=True,
+                timeout=SEED_TIMEOUT_S,
+                check=False,
+            )
     print(f"bench: ran 'jembatan pin unlock' for {', '.join(phones)} after unexpected replies")
 
 
