@@ -24,10 +24,11 @@ def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None 
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.extensions["jembatan"] = runtime or build_runtime(settings)
 
-    from gateway.web import health, ussd
+    from gateway.web import health, sms, ussd
 
     app.register_blueprint(ussd.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(sms.bp)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

@@ -6,6 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gateway.jobs import requeue_pending_outbox, sweep_outbox
+
+OUTBOX_SWEEP_INTERVAL_S = 60
+
 
 @dataclass(frozen=True)
 class PeriodicJob:
@@ -16,4 +20,7 @@ class PeriodicJob:
     timeout_s: int = 600
 
 
-PERIODIC_JOBS: tuple[PeriodicJob, ...] = ()
+PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
+    PeriodicJob(requeue_pending_outbox, "sms", interval_s=OUTBOX_SWEEP_INTERVAL_S, timeout_s=120),
+    PeriodicJob(sweep_outbox, "sms", interval_s=OUTBOX_SWEEP_INTERVAL_S, timeout_s=300),
+)

@@ -42,6 +42,8 @@ class Runtime:
     services: HostServices
     dialog: Dialog
     db_engine: Any = None
+    sms: Any = None
+    """`gateway.messaging.wiring.SmsChannel`, or None when the menus folder has no sms.yaml."""
 
 
 def connect_redis(url: str) -> redis.Redis:
@@ -78,4 +80,8 @@ def build_runtime(
         default_lang=settings.default_lang,
         retry_wait_s=settings.retry_wait_s,
     )
-    return Runtime(settings, client, menus, store, services, dialog, db_engine)
+    from gateway.messaging.wiring import build_sms_channel
+
+    sms = build_sms_channel(settings, client, db_engine, lambda: menus.current.catalog, store, services, handlers,
+                            clock)
+    return Runtime(settings, client, menus, store, services, dialog, db_engine, sms)

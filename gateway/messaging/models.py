@@ -20,10 +20,11 @@ class OutboxStatus(str, Enum):
     FAILED = "failed"  # permanent error, or retries used up
     EXPIRED = "expired"  # its sending window closed before it could go
     SUPPRESSED = "suppressed"  # the customer opted out and it is not required by the contract
+    CANCELLED = "cancelled"  # the feature that wrote it no longer wants it (a reminder for a paid instalment)
 
 
 FINAL_STATUSES = frozenset({OutboxStatus.DELIVERED, OutboxStatus.UNDELIVERED, OutboxStatus.FAILED,
-                            OutboxStatus.EXPIRED, OutboxStatus.SUPPRESSED})
+                            OutboxStatus.EXPIRED, OutboxStatus.SUPPRESSED, OutboxStatus.CANCELLED})
 
 
 class OutboxRow(Base):
@@ -40,11 +41,15 @@ class OutboxRow(Base):
     status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING.value)
     provider: Mapped[str] = mapped_column(String(20), default="")
     provider_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    provider_status: Mapped[str | None] = mapped_column(String(20))
+    """The provider's newest status (`queued`, `sent`, `delivered`, ...): out-of-order callbacks compare to it."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error_code: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When a send job was last queued for it; None: no job holds it (the sweeper queues one when due)."""
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

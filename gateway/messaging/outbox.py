@@ -10,8 +10,9 @@ The idempotency key is unique: writing the same message twice returns the first 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,19 @@ from gateway.gsm7 import segments
 from gateway.messaging.models import OutboxRow, OutboxStatus, SmsPreferenceRow
 
 DEFAULT_VALIDITY = timedelta(hours=4)
+QUEUE_NAME = "sms"
+BATCH_SIZE = 50
+"""Outbox ids per send job: one job per batch, not one per SMS."""
+SEND_JOB = "gateway.jobs.send_outbox_batch"
+"""By name, so this module does not import the jobs (which import it)."""
+SEND_JOB_TIMEOUT_S = 300
+JOB_RESULT_TTL_S = 3600
+
+
+class JobQueue(Protocol):
+    """An RQ `Queue` (tests and the benchmark pass a real one)."""
+
+    def enqueue(self, f: Any, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def queue_sms(db: Session, *, to: str, body: str, purpose: str, key: str, now: datetime,
@@ -34,10 +48,11 @@ def queue_sms(db: Session, *, to: str, body: str, purpose: str, key: str, now: d
     status = OutboxStatus.PENDING
     if not required_by_contract and is_opted_out(db, to):
         status = OutboxStatus.SUPPRESSED
+    # A row due now is assumed enqueued by the caller after commit; the sweeper covers a crash in between.
     row = OutboxRow(idempotency_key=key, to_msisdn=to, body=body, purpose=purpose,
                     required_by_contract=required_by_contract, segments=segments(body), status=status.value,
                     created_at=now, not_before=start, expires_at=expires_at or start + DEFAULT_VALIDITY,
-                    updated_at=now, attempts=0)
+                    enqueued_at=now if start <= now else None, updated_at=now, attempts=0)
     try:
         with db.begin_nested():
             db.add(row)
@@ -66,3 +81,13 @@ def pending_ids(db: Session, now: datetime, limit: int = 500) -> Sequence[int]:
     return db.scalars(select(OutboxRow.id).where(OutboxRow.status == OutboxStatus.PENDING.value,
                                                  OutboxRow.not_before <= now).order_by(OutboxRow.id)
                       .limit(limit)).all()
+
+
+def enqueue_outbox(queue: JobQueue, ids: Iterable[int], *, batch_size: int = BATCH_SIZE) -> int:
+    """Queue send jobs for these outbox rows, after the transaction that wrote them has committed.
+    Returns the number of jobs. Enqueueing a row twice is harmless: a row is claimed by one job only."""
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), batch_size):
+        queue.enqueue(SEND_JOB, unique[start : start + batch_size], job_timeout=SEND_JOB_TIMEOUT_S,
+                      result_ttl=JOB_RESULT_TTL_S, failure_ttl=JOB_RESULT_TTL_S)
+    return -(-len(unique) // batch_size)

@@ -44,6 +44,10 @@ class Keyword:
     replies: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """Handler result category (`ok`, `usage`, ...) -> locale key."""
     line: int = 0
+    exact: bool = False
+    """No typo tolerance: `STOK` (stock) must never opt anyone out through `STOP`."""
+    multi_segment: bool = False
+    """Its replies may take more than one SMS (the check allows it)."""
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -70,12 +74,13 @@ class KeywordBook:
         return self._by_word.get(folded_word)
 
     def near(self, folded_word: str) -> tuple[Keyword, ...]:
-        """Keywords with a word one edit away; empty for short words. Several means: don't guess."""
+        """Keywords with a word one edit away; empty for short words and exact-only keywords.
+        Several means: don't guess."""
         if len(folded_word) < MIN_FUZZY_LENGTH:
             return ()
         found: dict[str, Keyword] = {}
         for word, keyword in self._by_word.items():
-            if len(word) >= MIN_FUZZY_LENGTH and within_one_edit(folded_word, word):
+            if not keyword.exact and len(word) >= MIN_FUZZY_LENGTH and within_one_edit(folded_word, word):
                 found.setdefault(keyword.name, keyword)
         return tuple(found.values())
 

@@ -12,7 +12,11 @@ from gateway.sms.book import MIN_FUZZY_LENGTH, ArgKind, ArgSpec, Keyword, Keywor
 from gateway.sms.textmatch import fold, tokenize, within_one_edit
 from gateway.yamlsource import LineMap, YamlError, read_yaml
 
-KEYWORD_FIELDS = frozenset({"word", "synonyms", "handler", "args", "requires_auth", "replies"})
+KEYWORD_FIELDS = frozenset(
+    {"word", "synonyms", "handler", "args", "requires_auth", "replies", "exact", "multi_segment"}
+)
+EXACT_HANDLERS = frozenset({"sms.opt_out"})
+"""Keywords with these handlers match only exactly, whatever the YAML says: an opt-out by typo is wrong."""
 ARG_FIELDS = frozenset({"name", "kind", "optional", "choices"})
 _HANDLER = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -107,14 +111,22 @@ def _keyword(name: str, node: Any, table: LineMap, problems: _Problems) -> Keywo
             f"keyword '{name}' needs 'handler: module.function'",
             "name the handler as in handlers.REGISTRY, e.g. savings.balance",
         )
-    requires_auth = node.get("requires_auth", False)
-    if not isinstance(requires_auth, bool):
-        problems.add(node.line_of("requires_auth"), "'requires_auth' must be true or false", "write true or false")
+    flags = {flag: _flag(node, flag, problems) for flag in ("requires_auth", "exact", "multi_segment")}
     args = _args(node, name, problems)
     replies = _replies(node, name, bool(args), problems)
     if len(problems) > before or word is None:
         return None
-    return Keyword(name, word, synonyms, str(handler), args, bool(requires_auth), replies, line)
+    exact = flags["exact"] or handler in EXACT_HANDLERS
+    return Keyword(
+        name, word, synonyms, str(handler), args, flags["requires_auth"], replies, line, exact, flags["multi_segment"]
+    )
+
+
+def _flag(node: LineMap, flag: str, problems: _Problems) -> bool:
+    value = node.get(flag, False)
+    if not isinstance(value, bool):
+        problems.add(node.line_of(flag), f"'{flag}' must be true or false", "write true or false")
+    return value is True
 
 
 def _word(value: Any, line: int, where: str, problems: _Problems, *, required: bool = False) -> str | None:

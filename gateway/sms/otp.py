@@ -86,6 +86,14 @@ class OneTimeCodes:
         outcome = self._redis.eval(_VERIFY, 1, keys.otp(msisdn), mac, self.max_attempts)
         return Verdict(outcome.decode() if isinstance(outcome, bytes) else outcome)
 
+    def tries_left(self, msisdn: str) -> int:
+        """Wrong tries the current code still allows (0 when there is no code)."""
+        pipe = self._redis.pipeline(transaction=False)
+        pipe.exists(keys.otp(msisdn))
+        pipe.hget(keys.otp(msisdn), "tries")
+        exists, tries = pipe.execute()
+        return max(0, self.max_attempts - int(tries or 0)) if exists else 0
+
     def _mac(self, msisdn: str, command: str, code: str) -> str:
         message = "\x1f".join((msisdn, command, code)).encode()
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
@@ -117,4 +118,10 @@ class SmsProvider(Protocol):
         status_callback_url: str | None = None,
     ) -> SendResult:
         """Hand one message to the provider; raises TemporaryFailure or PermanentFailure."""
+        ...
+
+    def find_sent(self, to: str, body: str, *, idempotency_key: str, since: datetime) -> SendResult | None:
+        """The message if the provider already has it (sent to `to` with this body since `since`), else None.
+        The outbox sweeper asks before it resends a message whose worker died mid-send. Raises
+        TemporaryFailure when the provider cannot answer: then nobody knows, and nothing is resent."""
         ...

@@ -10,6 +10,7 @@ import json
 import logging
 import secrets
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from gateway.gsm7 import segments
@@ -71,6 +72,13 @@ class SandboxProvider:
         pipe.execute()
         log.info("sandbox sms to=%s sid=%s segments=%d", mask_msisdn(to), provider_id, message.segments)
         return SendResult(provider_id, MessageStatus.SENT)
+
+    def find_sent(self, to: str, body: str, *, idempotency_key: str, since: datetime) -> SendResult | None:
+        """The sandbox knows its messages by idempotency key."""
+        earlier = self._redis.get(keys.sandbox_sent(idempotency_key))
+        if earlier is None:
+            return None
+        return SendResult(earlier.decode() if isinstance(earlier, bytes) else str(earlier), MessageStatus.SENT)
 
 
 def list_sandbox(redis: RedisLike, limit: int = 50) -> list[SandboxMessage]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -26,6 +27,8 @@ from gateway.sms.providers import (
 )
 
 DEFAULT_TIMEOUT_S = 5.0
+LOOKUP_LIMIT = 100
+"""How many of the newest messages to one number the sweeper's look-up reads."""
 MAX_VALIDITY_PERIOD_S = 36_000  # Twilio accepts 1..36000 seconds
 TOO_MANY_REQUESTS = 429
 _NUMBER = re.compile(r"\+?\d{8,15}")
@@ -104,6 +107,21 @@ class TwilioProvider:
             "sms sent to=%s sid=%s status=%s key=%s", mask_msisdn(to), message.sid, message.status, idempotency_key
         )
         return SendResult(str(message.sid), _status(message.status))
+
+    def find_sent(self, to: str, body: str, *, idempotency_key: str, since: datetime) -> SendResult | None:
+        """Twilio has no idempotency key: list the Messages to `to` sent since `since` and match the body."""
+        try:
+            messages = self._client.messages.list(to=to, date_sent_after=since, limit=LOOKUP_LIMIT)
+        except requests.exceptions.RequestException as exc:
+            raise TemporaryFailure(f"network: {exc.__class__.__name__}") from exc
+        except TwilioException as exc:
+            failure = self._classify(exc)
+            raise TemporaryFailure(str(failure), status=getattr(exc, "status", None)) from exc
+        for message in messages:
+            if message.body == body and str(message.direction or "").startswith("outbound"):
+                log.info("sms found to=%s sid=%s key=%s", mask_msisdn(to), message.sid, idempotency_key)
+                return SendResult(str(message.sid), _status(message.status))
+        return None
 
     def _classify(self, exc: TwilioException) -> TemporaryFailure | PermanentFailure:
         status = getattr(exc, "status", None)

@@ -7,7 +7,9 @@
     python -m tests.fakes.twilio_server --port 8099
 
 It answers `POST /2010-04-01/Accounts/{sid}/Messages.json` (basic auth) with 201 and a JSON body
-shaped like Twilio's, records every request, and can be scripted to fail or stall.
+shaped like Twilio's, records every request, and can be scripted to fail or stall. A message counts as
+accepted as soon as its request arrives (before a scripted delay: a client that times out has still
+"sent" it). `GET` on the same path lists accepted messages, filtered by `To` and `DateSent>`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import secrets
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from email.utils import formatdate
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
@@ -62,6 +65,7 @@ class _State:
     auth_token: str
     requests: list[RecordedRequest] = field(default_factory=list)
     script: deque[Scripted] = field(default_factory=deque)
+    messages: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -93,6 +97,12 @@ class FakeTwilio:
     def requests(self) -> list[RecordedRequest]:
         with self._state.lock:
             return list(self._state.requests)
+
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """Every message accepted so far, oldest first, as the API would list it."""
+        with self._state.lock:
+            return list(self._state.messages)
 
     def fail_next(self, count: int, *, status: int, code: int | None = None, retry_after: str | None = None) -> None:
         """The next `count` requests get `status` with Twilio error `code` (default: the status)."""
@@ -149,17 +159,26 @@ class _MessagesHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # quiet: tests read `requests` instead
         pass
 
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode(), keep_blank_values=True).items()}
+    def _account(self) -> str | None:
         parts = self.path.split("?")[0].strip("/").split("/")
         if len(parts) != 4 or parts[0] != API_VERSION or parts[1] != "Accounts" or parts[3] != "Messages.json":
             self._send(404, {"code": 20404, "message": "The requested resource was not found", "status": 404})
+            return None
+        return parts[2]
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode(), keep_blank_values=True).items()}
+        account = self._account()
+        if account is None:
             return
-        authorized = self._authorized(parts[2])
+        authorized = self._authorized(account)
+        message = _message(account, form)
         with self.state.lock:
-            self.state.requests.append(RecordedRequest(self.path, parts[2], authorized, form, dict(self.headers)))
+            self.state.requests.append(RecordedRequest(self.path, account, authorized, form, dict(self.headers)))
             answer = self.state.script.popleft() if self.state.script else Scripted()
+            if authorized and answer.status < 400:
+                self.state.messages.append({**message, "status": "sent", "date_sent": message["date_created"]})
         if answer.delay_s and self.state.stopping.wait(answer.delay_s):
             return
         if not authorized:
@@ -167,7 +186,25 @@ class _MessagesHandler(BaseHTTPRequestHandler):
         elif answer.status >= 400:
             self._error(answer.status, answer.code, answer.retry_after)
         else:
-            self._send(201, _message(parts[2], form))
+            self._send(201, _public(message))
+
+    def do_GET(self) -> None:
+        account = self._account()
+        if account is None:
+            return
+        if not self._authorized(account):
+            self._error(401, 20003)
+            return
+        query = {k: v[-1] for k, v in parse_qs(self.path.partition("?")[2]).items()}
+        since = _parse_moment(query.get("DateSent>", ""))
+        with self.state.lock:
+            found = [m for m in reversed(self.state.messages)
+                     if m["to"] == query.get("To", m["to"]) and (since is None or m["_sent_at"] >= since)]
+        size = int(query.get("PageSize", "50"))
+        uri = f"/{API_VERSION}/Accounts/{account}/Messages.json"
+        self._send(200, {"messages": [_public(m) for m in found[:size]], "page": 0, "page_size": size, "start": 0,
+                         "end": max(0, min(size, len(found)) - 1), "uri": uri, "first_page_uri": uri,
+                         "next_page_uri": None, "previous_page_uri": None})
 
     def _authorized(self, sid: str) -> bool:
         expected = base64.b64encode(f"{self.state.account_sid}:{self.state.auth_token}".encode()).decode()
@@ -197,9 +234,24 @@ class _MessagesHandler(BaseHTTPRequestHandler):
             pass  # the client gave up (a timeout test); nothing to answer
 
 
+def _parse_moment(raw: str) -> datetime | None:
+    """`2025-12-05T03:00:00Z` or `2025-12-05`, as the twilio library serialises `date_sent_after`."""
+    for pattern in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(raw, pattern).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def _public(message: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in message.items() if not k.startswith("_")}
+
+
 def _message(account_sid: str, form: dict[str, str]) -> dict[str, Any]:
     sid = "SM" + secrets.token_hex(16)
-    now = formatdate(usegmt=True)
+    moment = datetime.now(UTC).replace(microsecond=0)
+    now = format_datetime(moment, usegmt=True)
     body = form.get("Body", "")
     return {
         "sid": sid,
@@ -222,6 +274,7 @@ def _message(account_sid: str, form: dict[str, str]) -> dict[str, Any]:
         "error_message": None,
         "uri": f"/{API_VERSION}/Accounts/{account_sid}/Messages/{sid}.json",
         "subresource_uris": {"media": f"/{API_VERSION}/Accounts/{account_sid}/Messages/{sid}/Media.json"},
+        "_sent_at": moment,
     }
 
 

@@ -184,7 +184,7 @@ def test_unknown_fields_are_refused() -> None:
     found = problems(MINIMAL.replace("    handler: sms.help\n", "    handler: sms.help\n    synonym: [HELP]\n"))
     assert found == [
         "menus/sms.yaml:6: unknown field 'synonym' in keyword 'help' — "
-        "use only args, handler, replies, requires_auth, synonyms, word"
+        "use only args, exact, handler, multi_segment, replies, requires_auth, synonyms, word"
     ]
 
 

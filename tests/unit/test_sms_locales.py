@@ -8,33 +8,14 @@ import pytest
 
 from gateway.gsm7 import SINGLE_SEGMENT_SEPTETS, non_gsm7_characters, septets
 from gateway.i18n import Template, read_catalog_text
+from gateway.messaging.checks import WORST_CASE
 from gateway.sms.keywords import load_keywords
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGS = ("id", "en")
 
-# The longest value each placeholder can take. A new placeholder fails the suite until it is listed here.
-WORST_CASE = {
-    "account": "****567890",
-    "amount": "Rp999.999.999.999",
-    "attempts": "3",
-    "balance": "-Rp999.999.999.999",
-    "bank": "BPR Sinar Makmur Sejahtera",  # bank short names are capped at 26 characters
-    "choices": "BERHENTI / PINJAMAN / BANTUAN",
-    "code": "482913",
-    "command": "PINJAM 999999999 360",
-    "date": "30 Sept 2026",
-    "due_amount": "Rp999.999.999.999",
-    "due_date": "30 Sept 2026",
-    "entries": "01/09 +Rp1.500.000; 02/09 -Rp250.000; 03/09 -Rp1.000.000",  # statement handler sends 3 at most
-    "instalment_no": "360",
-    "instalments": "360",
-    "minutes": "99",
-    "outstanding": "Rp999.999.999.999",
-    "reference": "RP-20260930-123456",
-    "tenor": "360",
-    "tries_left": "2",
-}
+# The longest value each placeholder can take (shared with `jembatan menus check`). A new placeholder
+# fails the suite until it is listed there.
 
 
 def catalog(lang: str) -> dict[str, Template]:

@@ -1,0 +1,56 @@
+"""RQ jobs. Arguments are plain ids; each worker process builds what the jobs need from Settings once.
+
+    enqueue_outbox(queue, ids)  ->  send_outbox_batch(ids)     (gateway.messaging.outbox)
+    PERIODIC_JOBS               ->  requeue_pending_outbox(), sweep_outbox()   every minute
+"""
+
+from __future__ import annotations
+
+import threading
+
+from gateway.messaging.context import OutboxContext
+from gateway.messaging.sender import send_batch
+from gateway.messaging.sweeper import requeue_pending, resolve_stuck
+
+_lock = threading.Lock()
+_context: list[OutboxContext] = []
+
+
+def worker_context() -> OutboxContext:
+    """The outbox context of this process, built from the environment's Settings on first use."""
+    with _lock:
+        if not _context:
+            _context.append(_build())
+        return _context[0]
+
+
+def install_worker_context(context: OutboxContext | None) -> None:
+    """Use `context` in this process (tests, the benchmark); None forgets it, so the next job rebuilds."""
+    with _lock:
+        _context.clear()
+        if context is not None:
+            _context.append(context)
+
+
+def _build() -> OutboxContext:
+    from gateway.banking.db import make_engine
+    from gateway.config import Settings
+    from gateway.messaging.wiring import build_outbox_context
+    from gateway.runtime import connect_redis, utc_now
+
+    settings = Settings.from_env()
+    return build_outbox_context(settings, connect_redis(settings.redis_url), make_engine(settings.database_url),
+                                utc_now)
+
+
+def send_outbox_batch(ids: list[int]) -> dict[str, int]:
+    """Send these outbox rows (those another job has not claimed); returns the tally of outcomes."""
+    return send_batch(worker_context(), [int(outbox_id) for outbox_id in ids])
+
+
+def requeue_pending_outbox() -> int:
+    return requeue_pending(worker_context())
+
+
+def sweep_outbox() -> dict[str, int]:
+    return resolve_stuck(worker_context())

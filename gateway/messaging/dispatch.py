@@ -1,0 +1,152 @@
+"""Decide what one inbound SMS means: built-in command, banking handler (behind a one-time code), or help.
+
+`Dispatcher.decide` writes nothing to the database: the inbox records the decision, the preference
+change and the reply in one transaction. It does use Redis (codes, the remembered language) and the
+bank (the customer, and the handler's own work, which moves money once per idempotency key).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from gateway.banking.interface import BankUnavailable, Customer
+from gateway.engine.api import Call, Handler, Services
+from gateway.i18n import Catalog
+from gateway.messaging.commands import COMMANDS, Command, CommandRequest, Decision, LanguageMemory, Reply
+from gateway.phones import is_indonesian, mask_msisdn
+from gateway.sms.book import KeywordBook
+from gateway.sms.inbound import InboundSms
+from gateway.sms.matching import Ambiguous, BadArgs, Match, NoMatch, match
+from gateway.sms.otp import OneTimeCodes, Verdict
+
+PROVIDER_OPT_OUT = {"STOP": True, "START": False}
+"""Twilio Advanced Opt-Out verdicts: Twilio already acted and answered; we record, and send nothing."""
+FALLBACK_REPLIES = {"unknown": "sms.not_registered", "error": "sms.error"}
+"""Handler categories a keyword's `replies` need not list."""
+
+log = logging.getLogger(__name__)
+
+
+class SmsServices:
+    """What a handler reaches through `call.services` on SMS: the host's bank and clock, and `text()` in
+    the customer's language (handlers that build lists, such as the statement, need it)."""
+
+    def __init__(self, services: Services, catalog: Catalog, lang: str) -> None:
+        self._services, self._catalog, self._lang = services, catalog, lang
+
+    @property
+    def bank(self) -> Any:
+        return self._services.bank
+
+    def now(self) -> datetime:
+        return self._services.now()
+
+    def text(self, key: str, values: Mapping[str, Any] | None = None) -> str:
+        return self._catalog.render(self._lang, key, values or {})
+
+
+@dataclass(frozen=True)
+class Dispatcher:
+    book_source: Callable[[], KeywordBook]
+    handlers: Mapping[str, Handler]
+    services: Services
+    codes: OneTimeCodes
+    languages: LanguageMemory
+    catalog: Callable[[], Catalog]
+    default_lang: str = "id"
+    commands: Mapping[str, Command] = field(default_factory=lambda: COMMANDS)
+
+    def decide(self, sms: InboundSms) -> Decision:
+        found = match(self.book_source(), sms.body)
+        keyword = found.keyword.name if isinstance(found, Match | BadArgs) else ""
+        if sms.opt_out_type in PROVIDER_OPT_OUT:
+            opted = PROVIDER_OPT_OUT[sms.opt_out_type]
+            return Decision("provider_opted_out" if opted else "provider_opted_in", keyword, opt_out=opted)
+        foreign = not is_indonesian(sms.sender)
+        if isinstance(found, Match) and found.keyword.handler in self.commands:
+            request = CommandRequest(sms.sender, found, self._lang(sms.sender, None), self.languages)
+            decision = self.commands[found.keyword.handler](request)
+            return decision.silent(f"foreign_{decision.outcome}") if foreign else decision
+        if foreign:
+            return Decision("foreign_sender", keyword)
+        try:
+            customer = self.services.bank.customer_by_msisdn(sms.sender)
+        except BankUnavailable:
+            log.warning("sms from %s: bank unavailable", mask_msisdn(sms.sender))
+            return Decision("bank_unavailable", keyword, Reply("sms.error"), self._lang(sms.sender, None))
+        lang = self._lang(sms.sender, customer)
+        if isinstance(found, NoMatch):
+            return Decision("unknown", "", Reply("sms.unknown"), lang)
+        if isinstance(found, Ambiguous):
+            choices = " / ".join(candidate.word for candidate in found.candidates)
+            return Decision("ambiguous", "", Reply("sms.ambiguous", {"choices": choices}), lang)
+        if isinstance(found, BadArgs):
+            return Decision("usage", keyword, Reply(found.keyword.replies.get("usage", "sms.help")), lang)
+        return self._banking(sms, found, customer, lang)
+
+    def _lang(self, msisdn: str, customer: Customer | None) -> str:
+        known = self.catalog().languages
+        remembered = self.languages.language(msisdn)
+        if remembered in known:
+            return str(remembered)
+        if customer is not None and customer.lang in known:
+            return customer.lang
+        return self.default_lang
+
+    def _banking(self, sms: InboundSms, found: Match, customer: Customer | None, lang: str) -> Decision:
+        name = found.keyword.name
+        if customer is None:
+            return Decision("not_registered", name, Reply("sms.not_registered"), lang)
+        if customer.locked:
+            return Decision("locked", name, Reply("sms.locked"), lang)
+        if found.keyword.requires_auth:
+            refused = self._authorise(sms.sender, found, lang)
+            if refused is not None:
+                return refused
+        return self._run(sms, found, lang)
+
+    def _authorise(self, msisdn: str, found: Match, lang: str) -> Decision | None:
+        """None when the code is right; otherwise the decision that asks for (or refuses) a code."""
+        name, command = found.keyword.name, found.command
+        if found.code is None:
+            code = self.codes.issue(msisdn, command)
+            if code is None:
+                return Decision("code_limit", name, Reply("sms.auth.too_many"), lang)
+            values = {"code": code, "command": command, "minutes": self.codes.ttl_s // 60}
+            reply = Reply("sms.auth.code_sent", values, "auth_code", validity=timedelta(seconds=self.codes.ttl_s))
+            return Decision("code_sent", name, reply, lang)
+        verdict = self.codes.verify(msisdn, command, found.code)
+        if verdict is Verdict.OK:
+            return None
+        if verdict is Verdict.WRONG:
+            values = {"tries_left": self.codes.tries_left(msisdn), "command": command}
+            return Decision("code_wrong", name, Reply("sms.auth.code_wrong", values), lang)
+        if verdict is Verdict.BURNED:
+            values = {"attempts": self.codes.max_attempts, "command": command}
+            return Decision("code_burned", name, Reply("sms.auth.code_burned", values), lang)
+        return Decision("code_missing", name, Reply("sms.auth.code_missing", {"command": command}), lang)
+
+    def _run(self, sms: InboundSms, found: Match, lang: str) -> Decision:
+        keyword = found.keyword
+        handler = self.handlers.get(keyword.handler)
+        if handler is None:
+            log.error("sms keyword %s: handler %s is not registered", keyword.name, keyword.handler)
+            return Decision("no_handler", keyword.name, Reply("sms.error"), lang)
+        key = f"sms:{sms.provider}:{sms.provider_message_id}"
+        call = Call(sms.sender, lang, "sms", key, key, SmsServices(self.services, self.catalog(), lang),
+                    vars=dict(found.args))
+        try:
+            result = handler(call)
+        except Exception:
+            log.exception("sms keyword %s from %s failed", keyword.name, mask_msisdn(sms.sender))
+            return Decision("error", keyword.name, Reply("sms.error"), lang)
+        reply_key = keyword.replies.get(result.category) or FALLBACK_REPLIES.get(result.category)
+        if reply_key is None:
+            log.warning("sms keyword %s: no reply for category %r", keyword.name, result.category)
+            return Decision(f"unmapped_{result.category}"[:40], keyword.name, Reply("sms.error"), lang)
+        return Decision(result.category, keyword.name, Reply(reply_key, {**result.data, "command": found.command}),
+                        lang)

@@ -1,0 +1,136 @@
+"""Inbound SMS: store once, decide, then record the outcome and queue the reply in one transaction.
+
+Insert first, then process: the unique (provider, provider_message_id) row makes a provider's retry a
+no-op. Only a failure to store the message is reported to the caller (a 5xx, so the provider retries);
+anything after that is logged and recorded as the message's outcome, and answered with `sms.error`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from gateway.gsm7 import to_gsm7
+from gateway.i18n import Catalog
+from gateway.messaging.commands import Decision, Reply
+from gateway.messaging.dispatch import Dispatcher
+from gateway.messaging.models import InboundMessageRow
+from gateway.messaging.outbox import JobQueue, enqueue_outbox, queue_sms, set_opt_out
+from gateway.phones import mask_msisdn
+from gateway.sms.book import KeywordBook
+from gateway.sms.inbound import InboundSms
+from gateway.sms.scrub import scrub
+
+BANK_NAME_KEY = "sms.bank"
+"""The bank's short name, a text like any other (`{bank}` in replies)."""
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Received:
+    inbound_id: int | None
+    outcome: str
+    reply_outbox_id: int | None = None
+
+    @property
+    def duplicate(self) -> bool:
+        return self.inbound_id is None
+
+
+@dataclass(frozen=True)
+class Inbox:
+    sessions: Callable[[], Session]
+    book_source: Callable[[], KeywordBook]
+    dispatcher: Dispatcher
+    queue: JobQueue
+    catalog: Callable[[], Catalog]
+    clock: Callable[[], datetime]
+
+    def receive(self, sms: InboundSms) -> Received:
+        """Raises only when the message could not be stored."""
+        now = self.clock()
+        message_id = sms.provider_message_id or _derived_id(sms, now)
+        inbound_id = self._store(sms.provider, message_id, sms.sender, scrub(sms.body, self.book_source()), now)
+        if inbound_id is None:
+            log.info("sms %s from %s: already received", message_id, mask_msisdn(sms.sender))
+            return Received(None, "duplicate")
+        try:
+            decision = self.dispatcher.decide(sms)
+        except Exception:
+            log.exception("sms %d from %s: could not decide", inbound_id, mask_msisdn(sms.sender))
+            decision = Decision("error", reply=Reply("sms.error"), lang=self.dispatcher.default_lang)
+        if sms.truncated:
+            decision = replace(decision, outcome=f"{decision.outcome}_truncated")
+        try:
+            outbox_id = self._settle(inbound_id, sms.sender, f"reply:{sms.provider}:{message_id}", decision, now)
+        except Exception:
+            log.exception("sms %d from %s: could not record the outcome", inbound_id, mask_msisdn(sms.sender))
+            return Received(inbound_id, "error")
+        if outbox_id is not None:
+            self._enqueue(outbox_id)
+        return Received(inbound_id, decision.outcome, outbox_id)
+
+    def record_unanswerable(self, provider: str, message_id: str, raw_sender: str, body: str, outcome: str) -> bool:
+        """A message we cannot answer (a sender that is no phone number): kept for the record only.
+        False when it was already recorded."""
+        now = self.clock()
+        stored = self._store(provider, message_id or _derived_id_raw(raw_sender, body, now), raw_sender[:32],
+                             scrub(body, self.book_source()), now, outcome)
+        return stored is not None
+
+    def _store(self, provider: str, message_id: str, sender: str, body: str, now: datetime,
+               outcome: str = "received") -> int | None:
+        row = InboundMessageRow(provider=provider, provider_message_id=message_id[:64], from_msisdn=sender,
+                                body=body, keyword="", outcome=outcome, received_at=now)
+        try:
+            with self.sessions() as db, db.begin():
+                db.add(row)
+                db.flush()
+                return row.id
+        except IntegrityError:
+            return None
+
+    def _settle(self, inbound_id: int, sender: str, key: str, decision: Decision, now: datetime) -> int | None:
+        with self.sessions() as db, db.begin():
+            if decision.opt_out is not None:
+                set_opt_out(db, sender, decision.opt_out, decision.keyword or decision.outcome, now)
+            outbox_id = None
+            if decision.reply is not None:
+                reply = decision.reply
+                outbox_id = queue_sms(db, to=sender, body=self._render(decision.lang, reply), purpose=reply.purpose,
+                                      key=key, now=now, expires_at=now + reply.validity,
+                                      required_by_contract=reply.required_by_contract)
+            db.execute(update(InboundMessageRow).where(InboundMessageRow.id == inbound_id)
+                       .values(keyword=decision.keyword[:20], outcome=decision.outcome[:40],
+                               reply_outbox_id=outbox_id))
+        return outbox_id
+
+    def _render(self, lang: str, reply: Reply) -> str:
+        catalog = self.catalog()
+        values = {"bank": catalog.render(lang, BANK_NAME_KEY), **reply.values}
+        return to_gsm7(catalog.render(lang, reply.key, values))
+
+    def _enqueue(self, outbox_id: int) -> None:
+        try:
+            enqueue_outbox(self.queue, [outbox_id])
+        except Exception:  # Redis down: the row is safe, and the sweeper enqueues it later
+            log.exception("outbox %d: could not enqueue; the sweeper will", outbox_id)
+
+
+def _derived_id(sms: InboundSms, now: datetime) -> str:
+    return _derived_id_raw(sms.sender, sms.body, now)
+
+
+def _derived_id_raw(sender: str, body: str, now: datetime) -> str:
+    """For providers that send no message id: the same text from the same number in the same minute
+    counts as one message (a retry)."""
+    digest = hashlib.sha256(f"{sender}\x1f{body}\x1f{now:%Y%m%d%H%M}".encode()).hexdigest()
+    return f"h:{digest[:40]}"

@@ -1,0 +1,91 @@
+"""What the provider says about a message: accepted by a send, found by the sweeper, or a status callback.
+
+Callbacks arrive out of order and more than once: the newest status wins only if it supersedes the one
+on the row (`MessageStatus.supersedes`), so `sent` after `delivered` changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import Enum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.messaging.models import OutboxRow, OutboxStatus
+from gateway.sms.inbound import StatusUpdate
+from gateway.sms.providers import MessageStatus, SendResult
+
+SCRUB_AFTER_SEND = frozenset({"auth_code"})
+"""Purposes whose body holds a secret: once the provider has it, the row keeps only a masked copy."""
+_SECRET_DIGITS = re.compile(r"\b\d{4,8}\b")
+_OUTBOX_STATUS = {
+    MessageStatus.DELIVERED: OutboxStatus.DELIVERED,
+    MessageStatus.READ: OutboxStatus.DELIVERED,
+    MessageStatus.UNDELIVERED: OutboxStatus.UNDELIVERED,
+    MessageStatus.FAILED: OutboxStatus.FAILED,
+    MessageStatus.CANCELED: OutboxStatus.FAILED,
+}
+"""Any other provider status (accepted, queued, sending, sent, ...) means `sent` for the outbox."""
+
+
+class StatusOutcome(str, Enum):
+    APPLIED = "applied"
+    STALE = "stale"  # older than what the row already knows
+    UNKNOWN = "unknown"  # no such outbox row
+    MISMATCH = "mismatch"  # the row belongs to another provider message
+
+
+def mark_sent(db: Session, outbox_id: int, result: SendResult, now: datetime) -> bool:
+    """Record that the provider has the message; never moves a row back from a later callback's status."""
+    row = db.get(OutboxRow, outbox_id, with_for_update=True)
+    if row is None:
+        return False
+    row.provider_id = row.provider_id or result.provider_id
+    row.sent_at = row.sent_at or now
+    if row.status == OutboxStatus.SENDING.value:
+        row.status = OutboxStatus.SENT.value
+    _take(row, result.status, None)
+    if row.purpose in SCRUB_AFTER_SEND:
+        row.body = _SECRET_DIGITS.sub("******", row.body)
+    row.updated_at = now
+    return True
+
+
+def apply_status(db: Session, update: StatusUpdate, outbox_id: int | None, now: datetime) -> StatusOutcome:
+    """A status callback. `outbox_id` comes from the callback URL (set before the send, so it also works
+    when the callback beats the worker's own record of the send); otherwise the provider id finds the row."""
+    if outbox_id is not None:
+        row = db.get(OutboxRow, outbox_id, with_for_update=True)
+    else:
+        query = select(OutboxRow).where(OutboxRow.provider_id == update.provider_message_id)
+        row = db.scalar(query.with_for_update())
+    if row is None:
+        return StatusOutcome.UNKNOWN
+    if row.provider_id and row.provider_id != update.provider_message_id:
+        return StatusOutcome.MISMATCH
+    row.provider_id = update.provider_message_id
+    if not _take(row, update.status, update.error_code):
+        return StatusOutcome.STALE
+    row.sent_at = row.sent_at or now
+    row.updated_at = now
+    return StatusOutcome.APPLIED
+
+
+def _take(row: OutboxRow, status: MessageStatus, error_code: int | None) -> bool:
+    previous = _known(row.provider_status)
+    if previous is not None and not status.supersedes(previous):
+        return False
+    row.provider_status = status.value
+    if error_code:
+        row.error_code = str(error_code)
+    row.status = _OUTBOX_STATUS.get(status, OutboxStatus.SENT).value
+    return True
+
+
+def _known(raw: str | None) -> MessageStatus | None:
+    try:
+        return MessageStatus(raw) if raw else None
+    except ValueError:
+        return None

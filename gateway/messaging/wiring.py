@@ -1,0 +1,110 @@
+"""Build the SMS channel's parts from Settings: the provider, the outbox context, the inbox.
+
+Twilio when its credentials and sender are configured, otherwise the sandbox (nothing leaves the
+machine; `GET /sms/sandbox` lists what would have gone).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import redis
+from rq import Queue
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from gateway.config import Settings
+from gateway.engine.api import Handler, Services
+from gateway.i18n import Catalog
+from gateway.messaging.commands import LanguageMemory
+from gateway.messaging.context import OutboxContext
+from gateway.messaging.dispatch import Dispatcher
+from gateway.messaging.inbox import Inbox
+from gateway.messaging.outbox import QUEUE_NAME
+from gateway.sms.book import KeywordBook
+from gateway.sms.keywords import load_keywords
+from gateway.sms.otp import OneTimeCodes
+from gateway.sms.providers import SmsProvider
+from gateway.sms.sandbox import SandboxProvider
+from gateway.sms.twilio_provider import TwilioProvider
+
+KEYWORDS_FILE = "sms.yaml"
+TWILIO_PATH = "/sms/twilio"
+STATUS_PATH = "/sms/twilio/status"
+AGGREGATOR_PATH = "/sms/aggregator"
+SANDBOX_PATH = "/sms/sandbox"
+MESSAGING_SERVICE_PREFIX = "MG"
+
+log = logging.getLogger(__name__)
+
+
+def twilio_configured(settings: Settings) -> bool:
+    return bool(settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from)
+
+
+def build_provider(settings: Settings, client: redis.Redis) -> tuple[SmsProvider, str]:
+    if not twilio_configured(settings):
+        return SandboxProvider(client), "sandbox"
+    sender: dict[str, Any] = (
+        {"messaging_service_sid": settings.twilio_from}
+        if settings.twilio_from.startswith(MESSAGING_SERVICE_PREFIX)
+        else {"from_": settings.twilio_from}
+    )
+    provider = TwilioProvider(settings.twilio_account_sid, settings.twilio_auth_token,
+                              api_base_url=settings.twilio_api_base_url or None, **sender)
+    return provider, "twilio"
+
+
+def public_url(settings: Settings, path: str) -> str | None:
+    return settings.public_url.rstrip("/") + path if settings.public_url else None
+
+
+def build_outbox_context(
+    settings: Settings, client: redis.Redis, engine: Engine, clock: Callable[[], datetime]
+) -> OutboxContext:
+    provider, name = build_provider(settings, client)
+    callback = public_url(settings, STATUS_PATH) if name == "twilio" else None
+    return OutboxContext(sessionmaker(bind=engine), provider, name, Queue(QUEUE_NAME, connection=client), clock,
+                         callback)
+
+
+@dataclass(frozen=True)
+class SmsChannel:
+    """What the SMS endpoints need; `Runtime.sms` (None when the menus folder has no sms.yaml)."""
+
+    settings: Settings
+    redis: redis.Redis
+    book: KeywordBook
+    inbox: Inbox
+    outbox: OutboxContext
+
+    @property
+    def sandbox(self) -> bool:
+        return self.outbox.provider_name == "sandbox"
+
+
+def build_sms_channel(
+    settings: Settings,
+    client: redis.Redis,
+    engine: Engine | None,
+    catalog: Callable[[], Catalog],
+    languages: LanguageMemory,
+    services: Services,
+    handlers: Mapping[str, Handler],
+    clock: Callable[[], datetime],
+) -> SmsChannel | None:
+    path = Path(settings.menus_dir) / KEYWORDS_FILE
+    if engine is None or not path.exists():
+        return None
+    book = load_keywords(path)
+    outbox = build_outbox_context(settings, client, engine, clock)
+    codes = OneTimeCodes(client, settings.secret_key.encode())
+    dispatcher = Dispatcher(lambda: book, handlers, services, codes, languages, catalog, settings.default_lang)
+    inbox = Inbox(outbox.sessions, lambda: book, dispatcher, outbox.queue, catalog, clock)
+    log.info("sms channel ready: provider %s, %d keywords", outbox.provider_name, len(book.keywords))
+    return SmsChannel(settings, client, book, inbox, outbox)
