@@ -1,8 +1,20 @@
-"""Checks of operator files beside the USSD menu, run by `jembatan menus check` and at start-up."""
+"""Checks of operator files beside the USSD menu, run by `jembatan menus check`.
+
+Each check takes the menus folder and the loaded locale catalogue and returns `file:line: problem` lines.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-EXTRA_CHECKS: tuple[Callable[[Path, object], list[str]], ...] = ()
+from gateway.banking.products import check_products
+
+OperatorCheck = Callable[[Path, object], list[str]]
+
+
+def _products(menus_dir: Path, _catalog: object) -> list[str]:
+    return check_products(menus_dir / "products.yaml")
+
+
+EXTRA_CHECKS: tuple[OperatorCheck, ...] = (_products,)

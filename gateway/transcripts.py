@@ -19,6 +19,18 @@ from typing import Any
 import yaml
 
 
+class _BlockDumper(yaml.SafeDumper):
+    """Screens with several lines read best as YAML block scalars."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _text)
+
+
 @dataclass
 class Turn:
     input: str
@@ -39,8 +51,10 @@ class Transcript:
         data: dict[str, Any] = {"name": self.name, "phone": self.phone, "service_code": self.service_code}
         if self.lang:
             data["lang"] = self.lang
+        if self.setup:
+            data["setup"] = self.setup
         data["turns"] = [{"input": t.input, "screen": t.screen, "end": t.end} for t in self.turns]
-        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200)
+        return yaml.dump(data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=200)
 
     @classmethod
     def read(cls, path: Path) -> Transcript:

@@ -132,8 +132,9 @@ def used_texts(menu: Menu) -> Iterator[tuple[str, Screen | None, int]]:
         for option in screen.options:
             yield option.label, screen, option.line
         for outcome in screen.on.values():
-            if outcome.retry_text:
-                yield outcome.retry_text, screen, screen.line
+            for key in (outcome.retry_text, outcome.notice):
+                if key:
+                    yield key, screen, screen.line
     if menu.pin:
         yield menu.pin.prompt, None, menu.pin.line
         yield menu.pin.wrong, None, menu.pin.line

@@ -61,6 +61,7 @@ class Outcome:
 
     next: str | None = None
     retry_text: str | None = None
+    notice: str | None = None
 
 
 @dataclass(frozen=True)

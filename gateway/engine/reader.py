@@ -178,8 +178,10 @@ class _Reader:
                 outcomes[category] = Outcome(next=target)
             elif isinstance(target, LineMap) and isinstance(target.get("retry"), str):
                 outcomes[category] = Outcome(retry_text=target["retry"])
+            elif isinstance(target, LineMap) and isinstance(target.get("next"), str):
+                outcomes[category] = Outcome(next=target["next"], notice=target.get("notice"))
             else:
-                hint = "a screen or {retry: text.key}"
+                hint = "a screen, {retry: text.key} or {next: screen, notice: text.key}"
                 self.problem(on_node.line_of(category), f"{what}: 'on.{category}' must be {hint}")
         params = node.get("params") or {}
         return {"handler": str(handler), "on": MappingProxyType(outcomes), "params": MappingProxyType(dict(params))}

@@ -78,6 +78,7 @@ class _Turn:
         self.failures: list[str] = []
         self.origin: str | None = None
         self.pin_fresh = False
+        self.notice: tuple[str, Mapping[str, Any]] | None = None
 
     # --- moving between screens -------------------------------------------------------------
     def enter(self, screen_id: str) -> Reply:
@@ -96,19 +97,22 @@ class _Turn:
                 if outcome is None or outcome.next is None:
                     return self.fail(f"{screen.handler} gave '{result.category}' that {screen.id} does not route")
                 screen_id = outcome.next
+                self.notice = (outcome.notice, {}) if outcome.notice else self.notice
                 continue
             return self.land(screen)
         return self.fail("too many automatic screens in a row")
 
     def land(self, screen: Screen, notice: tuple[str, Mapping[str, Any]] | None = None) -> Reply:
         state = self.state
-        if self.origin and self.origin != screen.id and screen.kind is not Kind.END:
+        if screen.id == state.home:
+            state.history.clear()
+        elif self.origin and self.origin != screen.id and screen.kind is not Kind.END:
             state.history.append(self.origin)
         self.origin = None
         state.screen, state.page = screen.id, 0
         if not state.home:
             state.home = screen.id
-        return self.render(notice)
+        return self.render(notice or self.notice)
 
     def needs_pin(self, screen: Screen) -> bool:
         if self.menu.pin is None or screen.requires_pin is PinRule.NONE or self.pin_fresh:
@@ -200,6 +204,8 @@ class _Turn:
         visible = [o for o in screen.options if o.when is None or o.when.holds(self.state.vars)]
         if not entry.isdigit() or not 1 <= int(entry) <= len(visible):
             return self.render(("engine.invalid.choice", {"count": len(visible)}))
+        if self.state.page < self.unread_text_pages():
+            return self.render(("engine.read_first", {}))
         option = visible[int(entry) - 1]
         if option.set_lang and option.set_lang in self.ctx.catalog.languages:
             self.state.lang = option.set_lang
@@ -230,6 +236,8 @@ class _Turn:
         if outcome.retry_text:
             self.origin = None
             return self.render((outcome.retry_text, result.data))
+        if outcome.notice:
+            self.notice = (outcome.notice, {})
         return self.enter(outcome.next or self.menu.start)
 
     def back_with(self, notice: tuple[str, Mapping[str, Any]]) -> Reply:
@@ -300,6 +308,15 @@ class _Turn:
 
     def page_count(self) -> int:
         return len(self.pages())
+
+    def unread_text_pages(self) -> int:
+        """Pages of a screen's text that come before its options: a choice waits until they are read."""
+        screen = self.menu.screens[self.state.screen]
+        if not screen.text or self.page_count() == 1:
+            return 0
+        text = self.ctx.catalog.render(self.state.lang, screen.text, self.state.vars).split("\n")
+        more = self.ctx.catalog.render(self.state.lang, "engine.more")
+        return len(paginate(text, self.menu.limit, more, [self.ctx.catalog.render(self.state.lang, "engine.nav")])) - 1
 
     def render(self, notice: tuple[str, Mapping[str, Any]] | None = None) -> Reply:
         pages = self.pages(notice)

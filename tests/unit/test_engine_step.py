@@ -77,19 +77,30 @@ def test_invalid_menu_choice_reprompts_with_a_localized_error() -> None:
 def test_long_text_is_paginated_with_more_and_every_page_fits(limit: int) -> None:
     ctx = basic_context()
     first = walk(ctx, "3")
-    assert first.reply.text.endswith("99 Lanjut")
+    assert "\n99 Lanjut\n" in first.reply.text
     assert not first.reply.end
     pages = [first.reply.text]
     state = first.state
-    while not pages[-1].endswith("Baris 6.") and len(pages) < 10:
+    while "1. Ya" not in pages[-1] and len(pages) < 10:
         outcome = advance(ctx, state, "99")
         state = outcome.state
         pages.append(outcome.reply.text)
     assert all(len(page) <= limit for page in pages)
-    assert outcome.reply.end
+    assert len(pages) > 2
     joined = " ".join(pages)
     for n in range(1, 7):
         assert f"Baris {n}." in joined
+
+
+def test_an_option_cannot_be_chosen_before_the_text_above_it_was_read() -> None:
+    ctx = basic_context()
+    early = walk(ctx, "3", "1")
+    assert early.reply.text.startswith("Baca dulu sampai habis: ketik 99 untuk lanjut.\n")
+    assert early.state.screen == "long"
+    outcome = walk(ctx, "3")
+    while "1. Ya" not in outcome.reply.text:
+        outcome = advance(ctx, outcome.state, "99")
+    assert advance(ctx, outcome.state, "1").reply.text == "Selesai"
 
 
 def test_language_choice_switches_texts_and_asks_the_host_to_remember_it() -> None:

@@ -1,0 +1,76 @@
+"""Run golden USSD transcripts through the HTTP endpoints against the real Redis and a seeded database."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from flask import Flask
+
+from gateway.app import create_app
+from gateway.banking.db import make_engine
+from gateway.banking.demo import seed
+from gateway.banking.ledger import SqlBank
+from gateway.banking.migrate import upgrade
+from gateway.config import Settings
+from gateway.runtime import build_runtime
+from gateway.transcripts import Transcript
+from tests.conftest import ROOT, test_redis_url
+from tests.ussd_support import AfricasTalkingPhone, JsonPhone
+
+TRANSCRIPTS = ROOT / "tests" / "transcripts" / "ussd"
+CLOCK = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 09:00 in West Java
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+WILDCARDS = {"<ref>": r"[A-Z0-9]{6,16}"}
+
+
+def demo_app(database_path: Path, setup: dict[str, Any] | None = None) -> Flask:
+    """The real menus on a freshly seeded demo bank. `setup: {leave_balance: {phone: rupiah}}` adjusts it."""
+    url = f"sqlite:///{database_path}"
+    engine = make_engine(url)
+    upgrade(engine)
+    bank = SqlBank(engine, hasher=FAST_HASHER)
+    seed(bank, CLOCK)
+    for phone, balance in (setup or {}).get("leave_balance", {}).items():
+        account = bank.savings_balance(phone)
+        assert account is not None, phone
+        bank.post(phone, balance - account.balance, "withdrawal", "banking.tx.withdrawal", CLOCK)
+    settings = Settings(redis_url=test_redis_url(), database_url=url, secret_key="test-secret", retry_wait_s=1.0)
+    runtime = build_runtime(settings, clock=lambda: CLOCK, bank=bank, db_engine=engine)
+    return create_app(runtime=runtime)
+
+
+def screen_pattern(expected: str) -> re.Pattern[str]:
+    pattern = re.escape(expected)
+    for token, regex in WILDCARDS.items():
+        pattern = pattern.replace(re.escape(token), regex)
+    return re.compile(pattern + r"\Z")
+
+
+def replay(app: Flask, transcript: Transcript, adapter: str, session_id: str) -> list[tuple[str, str, str]]:
+    """(input, expected, got) for every turn that differs."""
+    client = app.test_client()
+    if transcript.lang:
+        app.extensions["jembatan"].store.remember_language(transcript.turns and _e164(transcript.phone),
+                                                           transcript.lang)
+    phone = (AfricasTalkingPhone if adapter == "africastalking" else JsonPhone)(client, transcript.phone, session_id)
+    differences = []
+    for index, turn in enumerate(transcript.turns):
+        got = phone.dial() if index == 0 else phone.send(turn.input)
+        expected = f"{'END' if turn.end else 'CON'} {turn.screen}"
+        if not screen_pattern(expected).match(got):
+            differences.append((turn.input, expected, got))
+    return differences
+
+
+def _e164(phone: str) -> str:
+    from gateway.phones import normalize_msisdn
+
+    return normalize_msisdn(phone)
+
+
+def transcript_files() -> list[Path]:
+    return sorted(TRANSCRIPTS.glob("*.yaml"))
