@@ -24,12 +24,14 @@ class StoredSession:
     reply: str
     end: bool
 
-    def dumps(self) -> str:
-        return json.dumps(
-            {"st": self.state.to_dict(), "n": self.consumed, "t": self.token, "r": self.reply, "e": self.end},
+    def dumps(self, state_json: str | None = None) -> str:
+        """The record as JSON; pass the state's JSON when it is already made (it is stored twice)."""
+        head = json.dumps(
+            {"n": self.consumed, "t": self.token, "r": self.reply, "e": self.end},
             separators=(",", ":"),
             ensure_ascii=False,
         )
+        return head[:-1] + ',"st":' + (state_json or self.state.dumps()) + "}"
 
     @classmethod
     def loads(cls, raw: bytes | str) -> StoredSession:
@@ -79,12 +81,13 @@ class SessionStore:
         return None
 
     def save(self, session_id: str, msisdn: str, record: StoredSession, remember_lang: str | None) -> None:
+        state_json = record.state.dumps()
         pipe = self.redis.pipeline(transaction=False)
-        pipe.set(redis_keys.session(session_id), record.dumps(), ex=self.ttl_s)
+        pipe.set(redis_keys.session(session_id), record.dumps(state_json), ex=self.ttl_s)
         if record.end:
             pipe.delete(redis_keys.resume(msisdn))
         else:
-            pipe.set(redis_keys.resume(msisdn), record.state.dumps(), ex=self.resume_window_s)
+            pipe.set(redis_keys.resume(msisdn), state_json, ex=self.resume_window_s)
         if remember_lang:
             pipe.set(redis_keys.language(msisdn), remember_lang)
         pipe.delete(redis_keys.hop_lock(session_id))

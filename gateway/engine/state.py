@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,9 +25,12 @@ class SessionState:
     resume: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["vars"] = {key: _encode(value) for key, value in self.vars.items()}
-        return data
+        return {
+            "menu_version": self.menu_version, "screen": self.screen, "lang": self.lang, "home": self.home,
+            "history": list(self.history), "vars": {key: _encode(value) for key, value in self.vars.items()},
+            "page": self.page, "pin_ok": self.pin_ok, "pin_target": self.pin_target, "step_no": self.step_no,
+            "resume": self.resume,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SessionState:
