@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from gateway.banking.pins import PIN_LENGTH, is_weak_pin
 from gateway.gsm7 import to_gsm7
 from gateway.money import Money, parse_amount
-
-PIN_LENGTH = 6
 
 
 @dataclass(frozen=True)
@@ -95,14 +93,6 @@ def _pin(text: str, params: Mapping[str, Any]) -> Checked:
     if len(pin) != PIN_LENGTH or not pin.isdigit():
         return Checked(error="engine.invalid.pin", error_values={"length": PIN_LENGTH})
     return Checked(pin)
-
-
-def is_weak_pin(pin: str) -> bool:
-    """Same digit six times, or a straight run up or down (123456, 654321, 890123)."""
-    if len(set(pin)) == 1:
-        return True
-    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
-    return steps in ({1}, {9})
 
 
 def _new_pin(text: str, params: Mapping[str, Any]) -> Checked:
