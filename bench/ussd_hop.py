@@ -1,15 +1,16 @@
 """USSD hop against a bare Flask+Redis baseline, both under gunicorn with the same settings.
 
     python bench/ussd_hop.py [--scenario menu|balance] [--duration 15] [--connections 16] [--warmup 3]
-                             [--walk ",7,7*1"] [--phone +6281311110001] [--pin 246810] [--final con|end|any]
+                             [--walk ",2,2*2"] [--phone +62812...] [--pin 517394] [--final con|end|any]
                              [--env KEY=VALUE ...] [--loadgen auto|wrk|python] [--no-seed]
 
-Defaults, to be set right once the real menus land:
-- scenario `menu`: walk `",7,7*1"` (dial, a menu choice, a sub-choice), a synthetic phone per session,
-  every reply expected to start with CON.
-- scenario `balance`: walk `",1,1*1,1*1*<PIN>"` (`<PIN>` becomes `--pin`, default `246810`) as the demo
-  customer `--phone` (default `+6281311110001`; a comma list spreads connections over several customers),
-  the last reply expected to start with END (the balance screen ends the session).
+Scenarios:
+- `menu`: walk `",2,2*2"`: an unknown caller dials (the customer lookup reads the database), opens help
+  and reads the opening hours (END); a synthetic phone per session.
+- `balance`: walk `",1,1*1,1*1*<PIN>,1*1*<PIN>*2"`: a registered customer opens savings, asks for the
+  balance, types the PIN (argon2 check and the balance read), then exits (END). Each connection is its
+  own bench customer (created once in the database by `bench/bench_customers.py`), so no two walks share
+  a phone; `--phone` and `--pin` override.
 
 Every request is a full Africa's Talking hop (`POST /ussd/africastalking`, form fields sessionId,
 serviceCode `*123#`, phoneNumber, networkCode, text); each walk dials a session id never used before (see
@@ -26,12 +27,13 @@ import contextlib
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bench_customers import BENCH_PIN, ensure_bench_customers
 from bench.figures import LoadResult
 from bench.loadgen import Engine, run_load
 from bench.report import HopReport
@@ -40,12 +42,12 @@ from bench.workload import Expect, Workload, expectations
 
 __all__ = ["EXIT_LOAD_FAILED", "EXIT_SERVER_FAILED", "SCENARIOS", "main", "run"]
 
+BENCH_PHONES = "bench"  # replaced by one registered bench customer per connection
 REAL_APP = "gateway.app:create_app()"
 BARE_APP = "bench.bare_app:create_bare_app()"
 HOP_PATH = "/ussd/africastalking"
 BARE_PATH = "/ussd/bare"
-DEMO_PHONE = "+6281311110001"
-DEMO_PIN = "246810"
+DEMO_PIN = BENCH_PIN
 PIN_MARK = "<PIN>"
 DEFAULT_DURATION_S = 15.0
 DEFAULT_WARMUP_S = 3.0
@@ -64,8 +66,11 @@ class Scenario:
 
 
 SCENARIOS = {
-    "menu": Scenario(walk=",7,7*1", phones="", final=Expect.CON, needs_bank=False),
-    "balance": Scenario(walk=f",1,1*1,1*1*{PIN_MARK}", phones=DEMO_PHONE, final=Expect.END, needs_bank=True),
+    # An unknown caller: the guest menu, help, opening hours (the dial reads the customer table).
+    "menu": Scenario(walk=",2,2*2", phones="", final=Expect.END, needs_bank=False),
+    # A registered caller: savings, balance, PIN, the balance (a database read), exit.
+    "balance": Scenario(walk=f",1,1*1,1*1*{PIN_MARK},1*1*{PIN_MARK}*2", phones=BENCH_PHONES, final=Expect.END,
+                        needs_bank=True),
 }
 
 
@@ -136,7 +141,7 @@ def build_workload(args: argparse.Namespace) -> Workload:
     walk_text = args.walk if args.walk is not None else scenario.walk
     phone_text = args.phone if args.phone is not None else scenario.phones
     walk = tuple(text.replace(PIN_MARK, args.pin) for text in walk_text.split(","))
-    phones = tuple(phone.strip() for phone in phone_text.split(",") if phone.strip())
+    phones = tuple(phone.strip() for phone in phone_text.split(",") if phone.strip() and phone != BENCH_PHONES)
     final = Expect(args.final.upper()) if args.final else scenario.final
     return Workload(path=HOP_PATH, walk=walk, expect=expectations(len(walk), final), phones=phones)
 
@@ -179,6 +184,9 @@ def run(argv: list[str] | None = None) -> tuple[int, HopReport | None]:
         if scenario.needs_bank:
             print(f"bench: skipping the '{args.scenario}' scenario, which needs the demo customer")
             return 0, None
+    if scenario.phones == BENCH_PHONES and args.phone is None:
+        database_url = env.get("DATABASE_URL") or os.environ.get("DATABASE_URL", "")
+        workload = replace(workload, phones=ensure_bench_customers(database_url, args.connections))
     warn_shared_phones(workload, args.connections)
     load_before = os.getloadavg()[0]
     try:
