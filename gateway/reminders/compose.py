@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from gateway.gsm7 import to_gsm7
-from gateway.i18n import Catalog
+from gateway.i18n import Catalog, format_value
 from gateway.money import Money
 from gateway.reminders.policy import Rule
 
 NAME_MAX_CHARS = 20
 WORST_AMOUNT = 999_999_999
 WORST_NAME = "W" * NAME_MAX_CHARS
+FORMAT_CACHE_SIZE = 65_536  # distinct (amount or date, language) pairs kept formatted
 MAX_PER_MESSAGE = 2  # the templates name one or two instalments; more due the same day are paired
 ONE_PLACEHOLDERS = frozenset({"name", "amount", "due_date"})
 TWO_PLACEHOLDERS = frozenset({"name", "amount_1", "amount_2", "total", "due_date"})
@@ -66,7 +68,18 @@ def render_reminder(catalog: Catalog, rule: Rule, instalments: Sequence[DueInsta
     """The message for one or two instalments of one borrower due the same day, in the borrower's language."""
     if not 1 <= len(instalments) <= MAX_PER_MESSAGE:
         raise ValueError(f"a reminder names 1 or {MAX_PER_MESSAGE} instalments, not {len(instalments)}")
-    return catalog.render(instalments[0].lang, text_key(rule, len(instalments)), values_for(instalments))
+    lang = instalments[0].lang
+    values = {name: _formatted(type(value).__name__, value, lang) for name, value in values_for(instalments).items()}
+    return catalog.render(lang, text_key(rule, len(instalments)), values)
+
+
+@lru_cache(maxsize=FORMAT_CACHE_SIZE)
+def _formatted(kind: str, value: Any, lang: str) -> str:
+    """gateway.i18n's own formatting, remembered: Babel is slow and a day's amounts and dates repeat.
+
+    `kind` is part of the key because Money(5) == 5 would otherwise share an entry with a plain int.
+    """
+    return format_value(value, lang)
 
 
 def in_messages(instalments: Sequence[DueInstalment]) -> Iterator[Sequence[DueInstalment]]:

@@ -11,14 +11,12 @@ batch enqueued twice sends nothing twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from itertools import islice
-from typing import Any
 
 from rq import Queue
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 
 from gateway.messaging.models import OutboxRow, OutboxStatus
 
@@ -29,37 +27,32 @@ PURPOSE = "reminder"
 
 
 def due_outbox_batches(engine: Engine, now: datetime, batch_size: int = SEND_BATCH_SIZE) -> Iterator[list[int]]:
-    """Ids of pending reminder rows whose window has opened (not_before <= now), by id, in batches."""
-    after = 0
-    with Session(engine) as db:
-        while True:
-            ids = list(
-                db.scalars(
-                    select(OutboxRow.id)
-                    .where(
-                        OutboxRow.id > after,
-                        OutboxRow.purpose == PURPOSE,
-                        OutboxRow.status == OutboxStatus.PENDING.value,
-                        OutboxRow.not_before <= now,
-                    )
-                    .order_by(OutboxRow.id)
-                    .limit(batch_size)
-                )
-            )
-            db.rollback()  # no snapshot held between batches
-            if not ids:
-                return
-            after = ids[-1]
-            yield ids
+    """Ids of pending reminder rows whose window has opened (not_before <= now), in batches.
+
+    One query, streamed (a server-side cursor on PostgreSQL): no page re-reads what the last one read.
+    """
+    query = (
+        select(OutboxRow.id)
+        .where(
+            OutboxRow.purpose == PURPOSE,
+            OutboxRow.status == OutboxStatus.PENDING.value,
+            OutboxRow.not_before <= now,
+        )
+        .order_by(OutboxRow.id)
+    )
+    with engine.connect() as reader:
+        result = reader.execution_options(stream_results=True, yield_per=batch_size).execute(query)
+        for chunk in result.scalars().partitions(batch_size):
+            yield list(chunk)
 
 
 def enqueue_send_batches(
     queue: Queue,
     batches: Iterable[list[int]],
-    send_func: str | Callable[..., Any],
+    send_func: str,
     timeout_s: int = SEND_JOB_TIMEOUT_S,
 ) -> int:
-    """One job `send_func(ids)` per batch; returns the number of jobs enqueued."""
+    """One job `send_func(ids)` per batch (`send_func` an import path); returns the number of jobs."""
     jobs = 0
     batch_iter = iter(batches)
     while True:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from gateway.i18n import Catalog, load_catalog
 from gateway.phones import mask_msisdn
@@ -43,30 +42,29 @@ def preview(engine: Engine, catalog: Catalog, policy: Policy, day: date) -> list
     Reads only; instalments already reminded are shown too (it is the day's plan, not the work left).
     """
     lines: list[PreviewLine] = []
-    with Session(engine) as db:
-        for tz in time_zones(db):
-            try:
-                morning = datetime.combine(day, time(0), tzinfo=zone(tz))
-            except (ValueError, KeyError, OSError):
+    for tz in time_zones(engine):
+        try:
+            morning = datetime.combine(day, time(0), tzinfo=zone(tz))
+        except (ValueError, KeyError, OSError):
+            continue
+        for rule in policy.rules:
+            window = policy.send_window(rule, tz, due_date_for(rule, day), morning)
+            if window is None:
                 continue
-            for rule in policy.rules:
-                window = policy.send_window(rule, tz, due_date_for(rule, day), morning)
-                if window is None:
-                    continue
-                for batch in due_batches(db, rule, tz, day, unreminded_only=False, batch_size=PREVIEW_BATCH_SIZE):
-                    for borrower in batch:
-                        for group in in_messages(borrower):
-                            lines.append(
-                                PreviewLine(
-                                    mask_msisdn(group[0].msisdn),
-                                    tz,
-                                    window.local_start(),
-                                    window.local_end(),
-                                    rule.offset_days,
-                                    tuple(item.instalment_id for item in group),
-                                    render_reminder(catalog, rule, group),
-                                )
+            for batch in due_batches(engine, rule, tz, day, unreminded_only=False, batch_size=PREVIEW_BATCH_SIZE):
+                for borrower in batch:
+                    for group in in_messages(borrower):
+                        lines.append(
+                            PreviewLine(
+                                mask_msisdn(group[0].msisdn),
+                                tz,
+                                window.local_start(),
+                                window.local_end(),
+                                rule.offset_days,
+                                tuple(item.instalment_id for item in group),
+                                render_reminder(catalog, rule, group),
                             )
+                        )
     lines.sort(key=lambda line: (line.window_start, line.tz, line.instalment_ids))
     return lines
 

@@ -56,9 +56,7 @@ def scan_and_queue(
 ) -> ScanReport:
     """`on_batch` gets each committed batch's pending outbox ids (e.g. to enqueue one send job per batch)."""
     report = ScanReport()
-    with Session(engine) as db:
-        zones = time_zones(db)
-    for tz in zones:
+    for tz in time_zones(engine):
         try:
             zone(tz)
         except (ZoneInfoNotFoundError, ValueError):
@@ -83,21 +81,17 @@ def _scan_rule(
     report: ScanReport,
 ) -> None:
     window = policy.send_window(rule, tz, due_date_for(rule, local_day), now)
-    with Session(engine) as db:
-        batches = due_batches(db, rule, tz, local_day, batch_size=batch_size)
-        while True:
-            with db.begin():
-                batch = next(batches, None)
-                if batch is None:
-                    return
-                report.batches += 1
-                report.instalments += sum(len(borrower) for borrower in batch)
-                if window is None:
-                    report.too_late += sum(len(borrower) for borrower in batch)
-                    continue
-                pending = write_batch(db, catalog, rule, batch, window, now, report)
-            if on_batch is not None and pending:
-                on_batch(pending)
+    for batch in due_batches(engine, rule, tz, local_day, batch_size=batch_size):
+        report.batches += 1
+        found = sum(len(borrower) for borrower in batch)
+        report.instalments += found
+        if window is None:
+            report.too_late += found
+            continue
+        with Session(engine) as db, db.begin():
+            pending = write_batch(db, catalog, rule, batch, window, now, report)
+        if on_batch is not None and pending:
+            on_batch(pending)
 
 
 def write_batch(
