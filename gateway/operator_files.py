@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gateway.banking.products import check_products
+from gateway.messaging.checks import check_sms
 
 OperatorCheck = Callable[[Path, object], list[str]]
 
@@ -17,4 +18,4 @@ def _products(menus_dir: Path, _catalog: object) -> list[str]:
     return check_products(menus_dir / "products.yaml")
 
 
-EXTRA_CHECKS: tuple[OperatorCheck, ...] = (_products,)
+EXTRA_CHECKS: tuple[OperatorCheck, ...] = (_products, check_sms)

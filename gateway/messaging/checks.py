@@ -36,7 +36,7 @@ WORST_CASE: dict[str, str] = {
     "date": "30 Sept 2026",
     "due_amount": "Rp999.999.999.999",
     "due_date": "30 Sept 2026",
-    "entries": "01/09 Setor susu +Rp1.500.000; 02/09 Tarik -Rp250.000; 03/09 Jual panen +Rp1.000.000",
+    "entries": "; ".join(["30/09 Setor susu +Rp99.999.999"] * 5),  # savings.statement: five entries
     "instalment_no": "360",
     "instalments": "360",
     "max": "Rp999.999.999.999",
