@@ -16,7 +16,7 @@ from gateway.reminders.policy import Rule
 NAME_MAX_CHARS = 20
 WORST_AMOUNT = 999_999_999
 WORST_NAME = "W" * NAME_MAX_CHARS
-FORMAT_CACHE_SIZE = 65_536  # distinct (amount or date, language) pairs kept formatted
+FORMAT_CACHE_SIZE = 16_384  # distinct (amount or date, language) pairs kept formatted (about 2 MB)
 MAX_PER_MESSAGE = 2  # the templates name one or two instalments; more due the same day are paired
 ONE_PLACEHOLDERS = frozenset({"name", "amount", "due_date"})
 TWO_PLACEHOLDERS = frozenset({"name", "amount_1", "amount_2", "total", "due_date"})
@@ -69,7 +69,10 @@ def render_reminder(catalog: Catalog, rule: Rule, instalments: Sequence[DueInsta
     if not 1 <= len(instalments) <= MAX_PER_MESSAGE:
         raise ValueError(f"a reminder names 1 or {MAX_PER_MESSAGE} instalments, not {len(instalments)}")
     lang = instalments[0].lang
-    values = {name: _formatted(type(value).__name__, value, lang) for name, value in values_for(instalments).items()}
+    values = {
+        name: value if isinstance(value, str) else _formatted(type(value).__name__, value, lang)
+        for name, value in values_for(instalments).items()
+    }
     return catalog.render(lang, text_key(rule, len(instalments)), values)
 
 

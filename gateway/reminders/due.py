@@ -97,6 +97,9 @@ def _streamed(
     due = due_date_for(rule, local_day)
     with engine.connect() as reader:
         reader.exec_driver_sql(f"SET LOCAL statement_timeout = {READ_TIMEOUT_MS}")
+        # A cursor is planned for its first rows by default (nested loops in customer order, slow to
+        # finish); every row is read here, so plan for the whole result.
+        reader.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
         result = reader.execution_options(stream_results=True, yield_per=batch_size).execute(
             _query(rule, tz, due, unreminded_only)
         )
