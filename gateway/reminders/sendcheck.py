@@ -15,10 +15,11 @@ from gateway.reminders.models import ReminderRow
 from gateway.reminders.policy import REMINDABLE_STATES
 
 UNSENT = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
+STOPPED = (OutboxStatus.SUPPRESSED.value, OutboxStatus.CANCELLED.value)
 
 
 class CancelReason(str, Enum):
-    """Stored in `sms_outbox.error_code` beside status `suppressed`, so the cause stays visible."""
+    """Stored in `sms_outbox.error_code` beside the final status, so the cause stays visible."""
 
     PAID = "paid"
     LOAN_CLOSED = "loan_closed"  # written off (or otherwise no longer active)
@@ -47,21 +48,24 @@ def cancel_reason(db: Session, outbox_id: int) -> CancelReason | None:
 
 
 def still_wanted(db: Session, outbox_id: int, now: datetime) -> bool:
-    """False (and the row marked suppressed with the reason) when every linked instalment was paid, the
-    loan is no longer active, or the borrower opted out and the reminder is not required by contract.
+    """False when every linked instalment was paid or its loan is no longer active (row marked
+    `cancelled`), or the borrower opted out and the reminder is not required by contract (`suppressed`);
+    the reason goes to `error_code`.
 
     Rows that are not reminders are always wanted. Call it in the send job's transaction, before the
     provider; the caller commits.
     """
     status = db.scalar(select(OutboxRow.status).where(OutboxRow.id == outbox_id))
-    if status is None or status == OutboxStatus.SUPPRESSED.value:
+    if status is None or status in STOPPED:
         return False
     reason = cancel_reason(db, outbox_id)
     if reason is None:
         return True
+    final = OutboxStatus.SUPPRESSED if reason is CancelReason.OPTED_OUT else OutboxStatus.CANCELLED
     db.execute(
         update(OutboxRow)
         .where(OutboxRow.id == outbox_id, OutboxRow.status.in_(UNSENT))
-        .values(status=OutboxStatus.SUPPRESSED.value, error_code=reason.value, updated_at=now)
+        .values(status=final.value, error_code=reason.value, updated_at=now)
+        .execution_options(synchronize_session=False)
     )
     return False

@@ -67,7 +67,7 @@ def test_unpaid_reminder_is_wanted(engine: Engine, catalog: Catalog, policy: Pol
 def test_payment_after_scheduling_cancels(engine: Engine, catalog: Catalog, policy: Policy) -> None:
     _msisdn, (instalment,), outbox_id = schedule(engine, catalog, policy)
     pay(engine, instalment)
-    assert check(engine, outbox_id) == (False, OutboxStatus.SUPPRESSED.value, "paid")
+    assert check(engine, outbox_id) == (False, OutboxStatus.CANCELLED.value, "paid")
     assert check(engine, outbox_id)[0] is False  # and stays cancelled
 
 
@@ -76,7 +76,7 @@ def test_shared_message_goes_while_one_instalment_is_unpaid(engine: Engine, cata
     pay(engine, first)
     assert check(engine, outbox_id)[0] is True
     pay(engine, second)
-    assert check(engine, outbox_id) == (False, "suppressed", "paid")
+    assert check(engine, outbox_id) == (False, "cancelled", "paid")
 
 
 def test_written_off_after_scheduling_cancels(engine: Engine, catalog: Catalog, policy: Policy) -> None:
@@ -86,7 +86,7 @@ def test_written_off_after_scheduling_cancels(engine: Engine, catalog: Catalog, 
         loan = db.get(LoanRow, loan_id)
         assert loan is not None
         loan.status = "written_off"
-    assert check(engine, outbox_id) == (False, "suppressed", "loan_closed")
+    assert check(engine, outbox_id) == (False, "cancelled", "loan_closed")
 
 
 def test_opt_out_cancels_and_resume_lets_later_reminders_go(engine: Engine, catalog: Catalog, policy: Policy) -> None:
