@@ -7,6 +7,7 @@ import os
 import secrets
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from gateway.channels.hop import Hop, InputStyle
@@ -104,6 +105,17 @@ def cmd_pin_unlock(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
+    from gateway.reminders import cli_preview
+
+    try:
+        day = date.fromisoformat(args.date)
+    except ValueError:
+        print(f"not a date: {args.date}; write it as YYYY-MM-DD", file=sys.stderr)
+        return 2
+    return cli_preview(settings.database_url, settings.menus_dir, settings.locales_dir, day)
+
+
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
     """Migrate, seed when empty, then run the Procfile's web, worker and scheduler."""
     cmd_demo_seed(args, settings)
@@ -133,6 +145,11 @@ def parser() -> argparse.ArgumentParser:
     unlock = pin.add_parser("unlock", help="let a locked-out customer try the PIN again")
     unlock.add_argument("phone")
     unlock.set_defaults(func=cmd_pin_unlock)
+    reminders = sub.add_parser("reminders", help="repayment reminders").add_subparsers(dest="rem_command",
+                                                                                       required=True)
+    preview = reminders.add_parser("preview", help="what would be sent on a day, to whom (masked), when")
+    preview.add_argument("--date", required=True, help="YYYY-MM-DD")
+    preview.set_defaults(func=cmd_reminders_preview)
     sub.add_parser("dev", help="migrate, seed and run web, worker and scheduler").set_defaults(func=cmd_dev)
     return root
 

@@ -26,3 +26,4 @@ def configure(level: int = logging.INFO) -> None:
     handler.addFilter(MaskPhones())
     root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from gateway.banking.products import check_products
 from gateway.messaging.checks import check_sms
+from gateway.reminders import check_reminders
 
 OperatorCheck = Callable[[Path, object], list[str]]
 
@@ -18,4 +19,4 @@ def _products(menus_dir: Path, _catalog: object) -> list[str]:
     return check_products(menus_dir / "products.yaml")
 
 
-EXTRA_CHECKS: tuple[OperatorCheck, ...] = (_products, check_sms)
+EXTRA_CHECKS: tuple[OperatorCheck, ...] = (_products, check_sms, check_reminders)

@@ -15,7 +15,7 @@ from gateway.banking.models import Base
 from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
 
 LEDGER_TABLES = {"customers", "savings_accounts", "savings_transactions", "loan_applications", "loans",
-                 "instalments", "repayments"}
+                 "instalments", "repayments", "sms_outbox", "sms_preferences", "sms_inbound", "reminders"}
 
 
 def _ledger_only(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

@@ -3,6 +3,7 @@
 from alembic import context
 
 import gateway.messaging.models  # noqa: F401
+import gateway.reminders.models  # noqa: F401
 from gateway.banking.models import Base
 
 connection = context.config.attributes["connection"]
