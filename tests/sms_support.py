@@ -52,9 +52,9 @@ class Clock:
         return self.now
 
 
-def run_worker(client: redis.Redis) -> None:
+def run_worker(client: redis.Redis, queue_name: str = QUEUE_NAME) -> None:
     """Run every queued SMS job in this process, then return."""
-    SimpleWorker([Queue(QUEUE_NAME, connection=client)], connection=client).work(burst=True)
+    SimpleWorker([Queue(queue_name, connection=client)], connection=client).work(burst=True)
 
 
 def sms_catalog() -> Catalog:
@@ -76,7 +76,7 @@ class SmsWorld:
         return Session(self.engine)
 
     def work(self) -> None:
-        run_worker(self.redis)
+        run_worker(self.redis, self.channel.outbox.queue.name)  # type: ignore[attr-defined]
 
     def inbound(self, message_id: str) -> InboundMessageRow:
         with self.session() as db:
@@ -140,6 +140,9 @@ def make_world(engine: Engine, client: redis.Redis, clock: Clock, handlers: Mapp
     channel = build_sms_channel(sms_settings, client, engine, lambda: catalog, store,
                                 HostServices(bank=runtime.services.bank, clock=clock), handlers, clock)
     assert channel is not None
+    # A queue of its own: another test run's burst worker on this Redis must not take our jobs.
+    queue = Queue(f"{QUEUE_NAME}-test-{secrets.token_hex(4)}", connection=client)
+    channel = replace(channel, outbox=replace(channel.outbox, queue=queue), inbox=replace(channel.inbox, queue=queue))
     install_worker_context(channel.outbox)
     app = create_app(runtime=replace(runtime, sms=channel))
     return SmsWorld(app.test_client(), channel, engine, client, fake, clock)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from gateway.messaging.context import OutboxContext
 from gateway.messaging.models import OutboxRow, OutboxStatus
@@ -58,40 +59,39 @@ def send_batch(ctx: OutboxContext, ids: list[int]) -> dict[str, int]:
 
 def send_one(ctx: OutboxContext, outbox_id: int) -> str:
     now = ctx.clock()
-    row = claim(ctx, outbox_id, now)
-    if row is None:
-        return "not_claimed"
-    if row.expires_at is not None and row.expires_at <= now:
-        _finish(ctx, row.id, OutboxStatus.EXPIRED, now)
-        return "expired"
-    try:
-        with ctx.sessions() as db, db.begin():
-            wanted = ctx.hooks.check(row.purpose, db, row.id, now)
-    except Exception:
-        log.exception("outbox %d: still_wanted hook for %r failed; retrying later", row.id, row.purpose)
-        return _temporary(ctx, row, TemporaryFailure("still_wanted hook failed"), now)
-    if not wanted:
-        _finish(ctx, row.id, OutboxStatus.CANCELLED, now)
-        return "cancelled"
+    with ctx.sessions() as db, db.begin():  # claim, window and hook in one transaction; the send after commit
+        row = claim(db, ctx.provider_name, outbox_id, now)
+        if row is None:
+            return "not_claimed"
+        if row.expires_at is not None and row.expires_at <= now:
+            _finish(db, row.id, OutboxStatus.EXPIRED, now)
+            return "expired"
+        try:
+            with db.begin_nested():
+                wanted = ctx.hooks.check(row.purpose, db, row.id, now)
+        except Exception:
+            log.exception("outbox %d: still_wanted hook for %r failed; retrying later", row.id, row.purpose)
+            return _retry_later(ctx, db, row, TemporaryFailure("still_wanted hook failed"), now)
+        if not wanted:
+            _finish(db, row.id, OutboxStatus.CANCELLED, now)
+            return "cancelled"
     return _send(ctx, row, now)
 
 
-def claim(ctx: OutboxContext, outbox_id: int, now: datetime) -> Claimed | None:
+def claim(db: Session, provider_name: str, outbox_id: int, now: datetime) -> Claimed | None:
     """`pending` -> `sending` in one statement; None if another worker has it or it is not due."""
-    with ctx.sessions() as db, db.begin():
-        result = db.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == outbox_id, OutboxRow.status == OutboxStatus.PENDING.value,
-                   OutboxRow.not_before <= now)
-            .values(status=OutboxStatus.SENDING.value, claimed_at=now, attempts=OutboxRow.attempts + 1,
-                    provider=ctx.provider_name, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            return None
-        row = db.get_one(OutboxRow, outbox_id)
-        return Claimed(row.id, row.to_msisdn, row.body, row.idempotency_key, row.purpose, row.attempts,
-                       row.expires_at)
+    result = db.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == outbox_id, OutboxRow.status == OutboxStatus.PENDING.value,
+               OutboxRow.not_before <= now)
+        .values(status=OutboxStatus.SENDING.value, claimed_at=now, attempts=OutboxRow.attempts + 1,
+                provider=provider_name, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    row = db.get_one(OutboxRow, outbox_id)
+    return Claimed(row.id, row.to_msisdn, row.body, row.idempotency_key, row.purpose, row.attempts, row.expires_at)
 
 
 def _send(ctx: OutboxContext, row: Claimed, now: datetime) -> str:
@@ -118,44 +118,47 @@ def _sent(ctx: OutboxContext, outbox_id: int, result: SendResult, now: datetime)
 
 
 def _temporary(ctx: OutboxContext, row: Claimed, exc: TemporaryFailure, now: datetime) -> str:
-    code = str(exc.code or exc.status or "temporary")
     if exc.maybe_sent:
         log.warning("outbox %d to %s: the provider may have it (%s); the sweeper will check", row.id,
                     mask_msisdn(row.to), exc)
         return "maybe_sent"
+    with ctx.sessions() as db, db.begin():
+        return _retry_later(ctx, db, row, exc, now)
+
+
+def _retry_later(ctx: OutboxContext, db: Session, row: Claimed, exc: TemporaryFailure, now: datetime) -> str:
+    code = str(exc.code or exc.status or "temporary")
     if row.attempts >= ctx.max_attempts:
-        _finish(ctx, row.id, OutboxStatus.FAILED, now, code)
+        _finish(db, row.id, OutboxStatus.FAILED, now, code)
         return "failed"
     wait_s = max(exc.retry_after_s or 0, BACKOFF_S[min(row.attempts, len(BACKOFF_S)) - 1])
-    with ctx.sessions() as db, db.begin():
-        db.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == row.id, OutboxRow.status == OutboxStatus.SENDING.value)
-            .values(status=OutboxStatus.PENDING.value, not_before=now + timedelta(seconds=wait_s),
-                    enqueued_at=None, error_code=code, updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
+    db.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == row.id, OutboxRow.status == OutboxStatus.SENDING.value)
+        .values(status=OutboxStatus.PENDING.value, not_before=now + timedelta(seconds=wait_s),
+                enqueued_at=None, error_code=code, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
     log.info("outbox %d: temporary failure %s, retry in %ds", row.id, code, wait_s)
     return "retry"
 
 
 def _permanent(ctx: OutboxContext, row: Claimed, exc: PermanentFailure, now: datetime) -> str:
-    _finish(ctx, row.id, OutboxStatus.FAILED, now, str(exc.code))
-    if exc.reason is FailureReason.OPTED_OUT:
-        with ctx.sessions() as db, db.begin():
+    with ctx.sessions() as db, db.begin():
+        _finish(db, row.id, OutboxStatus.FAILED, now, str(exc.code))
+        if exc.reason is FailureReason.OPTED_OUT:
             set_opt_out(db, row.to, True, str(exc.code), now)
     log.warning("outbox %d to %s: permanent failure %s", row.id, mask_msisdn(row.to), exc.reason.value)
     return "failed"
 
 
-def _finish(ctx: OutboxContext, outbox_id: int, status: OutboxStatus, now: datetime, code: str | None = None) -> None:
+def _finish(db: Session, outbox_id: int, status: OutboxStatus, now: datetime, code: str | None = None) -> None:
     values: dict[str, object] = {"status": status.value, "updated_at": now}
     if code is not None:
         values["error_code"] = code
-    with ctx.sessions() as db, db.begin():
-        db.execute(
-            update(OutboxRow)
-            .where(OutboxRow.id == outbox_id, OutboxRow.status == OutboxStatus.SENDING.value)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+    db.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id == outbox_id, OutboxRow.status == OutboxStatus.SENDING.value)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )

@@ -155,7 +155,8 @@ def test_a_crash_between_commit_and_enqueue_loses_nothing(world: SmsWorld) -> No
 
 def test_a_worker_killed_between_claim_and_send(world: SmsWorld) -> None:
     outbox_id = write(world)
-    assert claim(world.channel.outbox, outbox_id, world.clock()) is not None  # ... and then the worker died
+    with world.session() as db, db.begin():
+        assert claim(db, "twilio", outbox_id, world.clock()) is not None  # ... and then the worker died
     enqueue_outbox(world.channel.outbox.queue, [outbox_id])
     world.work()
     assert (world.outbox(outbox_id).status, sends(world)) == ("sending", 0)  # nobody else may take it
@@ -168,7 +169,8 @@ def test_a_worker_killed_between_claim_and_send(world: SmsWorld) -> None:
 def test_a_worker_killed_after_the_provider_accepted(world: SmsWorld) -> None:
     assert world.fake is not None
     outbox_id = write(world)
-    claimed = claim(world.channel.outbox, outbox_id, world.clock())
+    with world.session() as db, db.begin():
+        claimed = claim(db, "twilio", outbox_id, world.clock())
     assert claimed is not None
     result = world.channel.outbox.provider.send(CUSTOMER, BODY, idempotency_key=claimed.key)  # then it died
     world.clock.advance(minutes=6)
