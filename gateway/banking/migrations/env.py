@@ -2,7 +2,7 @@
 
 from alembic import context
 
-import gateway.messaging.models  # noqa: F401
+import gateway.messaging.models
 import gateway.reminders.models  # noqa: F401
 from gateway.banking.models import Base
 
