@@ -7,7 +7,7 @@ import os
 import secrets
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from gateway.channels.hop import Hop, InputStyle
@@ -116,6 +116,29 @@ def cmd_reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
     return cli_preview(settings.database_url, settings.menus_dir, settings.locales_dir, day)
 
 
+def cmd_reminders_run(args: argparse.Namespace, settings: Settings) -> int:
+    """Scan and send at a moment of your choosing: the demo's way to move the clock forward."""
+    from gateway.banking.db import make_engine
+    from gateway.messaging.wiring import build_outbox_context
+    from gateway.reminders.runner import ReminderSetup, scan, send_due_now
+    from gateway.runtime import connect_redis, utc_now
+
+    try:
+        now = datetime.fromisoformat(args.now) if args.now else utc_now()
+    except ValueError:
+        print(f"not a moment: {args.now}; write it like 2026-11-28T08:30+07:00", file=sys.stderr)
+        return 2
+    if now.tzinfo is None:
+        print("give the moment a time zone, e.g. +07:00 (WIB), +08:00 (WITA), +09:00 (WIT)", file=sys.stderr)
+        return 2
+    engine = make_engine(settings.database_url)
+    setup = ReminderSetup.load(engine, settings.menus_dir, settings.locales_dir)
+    outbox = build_outbox_context(settings, connect_redis(settings.redis_url), engine, lambda: now)
+    print(f"scan at {now.isoformat()}: {scan(setup, now)}")
+    print(f"sent: {dict(send_due_now(setup, outbox, now))}")
+    return 0
+
+
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
     """Migrate, seed when empty, then run the Procfile's web, worker and scheduler."""
     cmd_demo_seed(args, settings)
@@ -150,6 +173,9 @@ def parser() -> argparse.ArgumentParser:
     preview = reminders.add_parser("preview", help="what would be sent on a day, to whom (masked), when")
     preview.add_argument("--date", required=True, help="YYYY-MM-DD")
     preview.set_defaults(func=cmd_reminders_preview)
+    run = reminders.add_parser("run", help="scan and send the reminders due at a moment (default: now)")
+    run.add_argument("--now", help="e.g. 2026-11-28T08:30+07:00: act as if it were then")
+    run.set_defaults(func=cmd_reminders_run)
     sub.add_parser("dev", help="migrate, seed and run web, worker and scheduler").set_defaults(func=cmd_dev)
     return root
 

@@ -2,6 +2,7 @@
 
     enqueue_outbox(queue, ids)  ->  send_outbox_batch(ids)     (gateway.messaging.outbox)
     PERIODIC_JOBS               ->  requeue_pending_outbox(), sweep_outbox()   every minute
+                                    scan_reminders()                            every half hour
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ import threading
 from gateway.messaging.context import OutboxContext
 from gateway.messaging.sender import send_batch
 from gateway.messaging.sweeper import requeue_pending, resolve_stuck
+from gateway.reminders.runner import ReminderSetup, scan
 
 _lock = threading.Lock()
 _context: list[OutboxContext] = []
+_reminders: list[ReminderSetup] = []
 
 
 def worker_context() -> OutboxContext:
@@ -54,3 +57,22 @@ def requeue_pending_outbox() -> int:
 
 def sweep_outbox() -> dict[str, int]:
     return resolve_stuck(worker_context())
+
+
+def reminder_setup() -> ReminderSetup:
+    from gateway.banking.db import make_engine
+    from gateway.config import Settings
+
+    with _lock:
+        if not _reminders:
+            settings = Settings.from_env()
+            _reminders.append(ReminderSetup.load(make_engine(settings.database_url), settings.menus_dir,
+                                                 settings.locales_dir))
+        return _reminders[0]
+
+
+def scan_reminders() -> dict[str, object]:
+    """Write the reminders due now (once per instalment and offset); the outbox sweep sends them in their window."""
+    report = scan(reminder_setup(), worker_context().clock())
+    requeue_pending_outbox()
+    return report

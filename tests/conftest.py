@@ -21,18 +21,18 @@ FIXTURES = ROOT / "tests" / "fixtures"
 TEST_REDIS_DB = 15
 
 
-def test_redis_url() -> str:
+def redis_test_url() -> str:
     base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     return base.rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}" if base.count("/") >= 3 else f"{base}/{TEST_REDIS_DB}"
 
 
 @pytest.fixture
 def redis_client() -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(test_redis_url())
+    client = redis.Redis.from_url(redis_test_url())
     try:
         client.ping()
     except redis.ConnectionError as exc:  # the suite talks to a real Redis, never a mock
-        pytest.fail(f"no Redis at {test_redis_url()}: {exc}; run the tests through 'make test'")
+        pytest.fail(f"no Redis at {redis_test_url()}: {exc}; run the tests through 'make test'")
     client.flushdb()
     yield client
     client.flushdb()
@@ -41,7 +41,7 @@ def redis_client() -> Iterator[redis.Redis]:
 
 def basic_settings(**overrides: object) -> Settings:
     base = Settings(
-        redis_url=test_redis_url(),
+        redis_url=redis_test_url(),
         database_url="sqlite://",
         menus_dir=FIXTURES / "basic" / "menus",
         locales_dir=FIXTURES / "basic" / "locales",

@@ -18,7 +18,7 @@ from gateway.banking.migrate import upgrade
 from gateway.config import Settings
 from gateway.runtime import build_runtime
 from gateway.transcripts import Transcript
-from tests.conftest import ROOT, test_redis_url
+from tests.conftest import ROOT, redis_test_url
 from tests.ussd_support import AfricasTalkingPhone, JsonPhone
 
 TRANSCRIPTS = ROOT / "tests" / "transcripts" / "ussd"
@@ -38,7 +38,7 @@ def demo_app(database_path: Path, setup: dict[str, Any] | None = None) -> Flask:
         account = bank.savings_balance(phone)
         assert account is not None, phone
         bank.post(phone, balance - account.balance, "withdrawal", "banking.tx.withdrawal", CLOCK)
-    settings = Settings(redis_url=test_redis_url(), database_url=url, secret_key="test-secret", retry_wait_s=1.0)
+    settings = Settings(redis_url=redis_test_url(), database_url=url, secret_key="test-secret", retry_wait_s=1.0)
     runtime = build_runtime(settings, clock=lambda: CLOCK, bank=bank, db_engine=engine)
     return create_app(runtime=runtime)
 

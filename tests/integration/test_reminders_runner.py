@@ -1,0 +1,44 @@
+"""The demo's way to move the clock: `jembatan reminders run --now` scans, then sends what is due then."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import redis
+
+from gateway.banking.db import make_engine
+from gateway.banking.demo import seed
+from gateway.banking.ledger import SqlBank
+from gateway.banking.migrate import upgrade
+from gateway.cli import main
+from gateway.sms.sandbox import list_sandbox
+from tests.conftest import redis_test_url
+from tests.transcript_support import CLOCK, FAST_HASHER
+
+EUIS = "+6281220150101"
+
+
+def test_reminders_wait_for_the_window_then_land_in_the_sandbox_once(tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                      redis_client: redis.Redis) -> None:
+    url = f"sqlite:///{tmp_path / 'bank.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    seed(SqlBank(engine, hasher=FAST_HASHER), CLOCK)  # Euis owes an instalment on 29 Nov 2026
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("REDIS_URL", redis_test_url())
+
+    assert main(["reminders", "run", "--now", "2026-11-28T07:00+07:00"]) == 0
+    assert list_sandbox(redis_client) == []  # written at 07:00, but the window opens at 08:00 WIB
+
+    assert main(["reminders", "run", "--now", "2026-11-28T08:30+07:00"]) == 0
+    assert main(["reminders", "run", "--now", "2026-11-28T09:30+07:00"]) == 0
+    sent = list_sandbox(redis_client)
+    assert [m.to for m in sent] == [EUIS]
+    assert sent[0].body.startswith("Yth. Ibu Euis Rahmawati, angsuran pinjaman Anda Rp582.083 jatuh tempo 29 Nov")
+    assert sent[0].segments == 1
+
+
+def test_a_moment_without_a_time_zone_is_refused(capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["reminders", "run", "--now", "2026-11-28T08:30"]) == 2
+    assert "time zone" in capsys.readouterr().err
