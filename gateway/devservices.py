@@ -39,6 +39,10 @@ def embedded_redis_binary() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
 
 
+def pid_file(port: int) -> Path:
+    return RUN_DIR / f"redis-{port}.pid"
+
+
 def start_embedded_redis(port: int = EMBEDDED_REDIS_PORT) -> str:
     url = f"redis://127.0.0.1:{port}/0"
     if answers("127.0.0.1", port):
@@ -72,7 +76,7 @@ def start_embedded_redis(port: int = EMBEDDED_REDIS_PORT) -> str:
         if answers("127.0.0.1", port):
             return url
         time.sleep(0.05)
-    raise RuntimeError(f"the embedded Redis did not start; see {RUN_DIR / 'redis.log'}")
+    raise RuntimeError(f"the embedded Redis did not start; see {RUN_DIR / f'redis-{port}.log'}")
 
 
 def resolve_redis_url(env: dict[str, str]) -> tuple[str, str]:

@@ -19,7 +19,7 @@ def test_embedded_redis_starts_from_the_pip_package_and_answers() -> None:
         assert client.set("jmb:probe", "1") and client.get("jmb:probe") == b"1"
         assert devservices.answers("127.0.0.1", port)
     finally:
-        pid = int((devservices.RUN_DIR / "redis.pid").read_text())
+        pid = int(devservices.pid_file(port).read_text())
         os.kill(pid, signal.SIGTERM)
 
 
