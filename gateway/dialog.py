@@ -51,7 +51,7 @@ class Dialog:
         token = self.seal(hop.text) if hop.style is InputStyle.CUMULATIVE else f"#{hop.sequence}"
         opened = self.store.open(hop.session_id, hop.msisdn)
         if not opened.locked:
-            done = self.store.wait_for(hop.session_id, token, self.retry_wait_s)
+            done = self.store.wait_for(hop.session_id, hop.msisdn, token, self.retry_wait_s)
             log.info(
                 "hop %s %s: retry while in flight, %s",
                 mask_msisdn(hop.msisdn),
@@ -62,11 +62,11 @@ class Dialog:
         try:
             record = opened.record
             if record is not None and (record.token == token or record.end or self._stale(hop, record)):
-                self.store.release(hop.session_id)
+                self.store.release(hop.session_id, hop.msisdn)
                 return Reply(record.reply, record.end)
             reply, effects = self._run(hop, record, opened.lang, opened.resumable, token)
         except Exception:
-            self.store.release(hop.session_id)
+            self.store.release(hop.session_id, hop.msisdn)
             log.exception("hop %s %s failed", mask_msisdn(hop.msisdn), hop.session_id)
             return self.notice("engine.error", opened.lang)
         if effects and self.on_effects is not None:
@@ -81,7 +81,7 @@ class Dialog:
         if record is None:
             loaded = self.menus.for_code(hop.service_code)
             if loaded is None:
-                self.store.release(hop.session_id)
+                self.store.release(hop.session_id, hop.msisdn)
                 log.info("hop %s: unknown service code %r", mask_msisdn(hop.msisdn), hop.service_code[:20])
                 return self.notice("engine.unknown_service", lang), []
         else:

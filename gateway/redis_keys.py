@@ -1,24 +1,29 @@
-"""Every Redis key the gateway writes, one prefix per kind. Session keys share one hash slot per session."""
+"""Every Redis key the gateway writes, one prefix per kind. A caller's USSD keys share one hash slot."""
 
 from __future__ import annotations
 
 PREFIX = "jmb:"
 
 
-def session(session_id: str) -> str:
-    return f"{PREFIX}s:{{{session_id}}}"
+def _caller(msisdn: str) -> str:
+    """Every key of one caller shares the hash tag `{msisdn}`: one Cluster slot, so one script may touch them."""
+    return f"{PREFIX}{{{msisdn}}}"
 
 
-def hop_lock(session_id: str) -> str:
-    return f"{PREFIX}s:{{{session_id}}}:lock"
+def session(msisdn: str, session_id: str) -> str:
+    return f"{_caller(msisdn)}:s:{session_id}"
+
+
+def hop_lock(msisdn: str, session_id: str) -> str:
+    return f"{_caller(msisdn)}:lock:{session_id}"
 
 
 def resume(msisdn: str) -> str:
-    return f"{PREFIX}resume:{msisdn}"
+    return f"{_caller(msisdn)}:resume"
 
 
 def language(msisdn: str) -> str:
-    return f"{PREFIX}lang:{msisdn}"
+    return f"{_caller(msisdn)}:lang"
 
 
 def sms_seen(provider: str, message_id: str) -> str:

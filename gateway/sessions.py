@@ -47,18 +47,32 @@ class Opened:
     resumable: SessionState | None
 
 
+# One round trip to open a hop: take the lock, read the session, the language and a resumable session.
+_OPEN = """
+local locked = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+return {locked and 1 or 0, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3]), redis.call('GET', KEYS[4])}
+"""
+# One round trip to close it: the session, the resumable copy (or its removal), the language, the lock.
+_SAVE = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if ARGV[5] == '1' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
+if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6]) end
+redis.call('DEL', KEYS[4])
+return 1
+"""
+
+
 class SessionStore:
     def __init__(self, client: redis.Redis, ttl_s: int, resume_window_s: int, lock_s: int) -> None:
         self.redis, self.ttl_s, self.resume_window_s, self.lock_s = client, ttl_s, resume_window_s, lock_s
+        self._open = client.register_script(_OPEN)
+        self._save = client.register_script(_SAVE)
 
     def open(self, session_id: str, msisdn: str) -> Opened:
         """Take the hop lock and read the session, the remembered language and a resumable session."""
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.set(redis_keys.hop_lock(session_id), secrets.token_hex(4), nx=True, px=self.lock_s * 1000)
-        pipe.get(redis_keys.session(session_id))
-        pipe.get(redis_keys.language(msisdn))
-        pipe.get(redis_keys.resume(msisdn))
-        locked, raw, lang, resume = pipe.execute()
+        keys = [redis_keys.hop_lock(msisdn, session_id), redis_keys.session(msisdn, session_id),
+                redis_keys.language(msisdn), redis_keys.resume(msisdn)]
+        locked, raw, lang, resume = self._open(keys=keys, args=[secrets.token_hex(4), self.lock_s * 1000])
         return Opened(
             locked=bool(locked),
             record=StoredSession.loads(raw) if raw else None,
@@ -66,15 +80,15 @@ class SessionStore:
             resumable=SessionState.loads(resume) if resume else None,
         )
 
-    def peek(self, session_id: str) -> StoredSession | None:
-        raw = self.redis.get(redis_keys.session(session_id))
+    def peek(self, session_id: str, msisdn: str) -> StoredSession | None:
+        raw = self.redis.get(redis_keys.session(msisdn, session_id))
         return StoredSession.loads(raw) if raw else None
 
-    def wait_for(self, session_id: str, token: str, wait_s: float) -> StoredSession | None:
+    def wait_for(self, session_id: str, msisdn: str, token: str, wait_s: float) -> StoredSession | None:
         """A retry that arrived while the first request is still running waits for its reply."""
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
-            record = self.peek(session_id)
+            record = self.peek(session_id, msisdn)
             if record is not None and record.token == token:
                 return record
             time.sleep(POLL_INTERVAL_S)
@@ -82,19 +96,13 @@ class SessionStore:
 
     def save(self, session_id: str, msisdn: str, record: StoredSession, remember_lang: str | None) -> None:
         state_json = record.state.dumps()
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.set(redis_keys.session(session_id), record.dumps(state_json), ex=self.ttl_s)
-        if record.end:
-            pipe.delete(redis_keys.resume(msisdn))
-        else:
-            pipe.set(redis_keys.resume(msisdn), state_json, ex=self.resume_window_s)
-        if remember_lang:
-            pipe.set(redis_keys.language(msisdn), remember_lang)
-        pipe.delete(redis_keys.hop_lock(session_id))
-        pipe.execute()
+        keys = [redis_keys.session(msisdn, session_id), redis_keys.resume(msisdn), redis_keys.language(msisdn),
+                redis_keys.hop_lock(msisdn, session_id)]
+        self._save(keys=keys, args=[record.dumps(state_json), self.ttl_s, state_json, self.resume_window_s,
+                                    "1" if record.end else "0", remember_lang or ""])
 
-    def release(self, session_id: str) -> None:
-        self.redis.delete(redis_keys.hop_lock(session_id))
+    def release(self, session_id: str, msisdn: str) -> None:
+        self.redis.delete(redis_keys.hop_lock(msisdn, session_id))
 
     def remember_language(self, msisdn: str, lang: str) -> None:
         self.redis.set(redis_keys.language(msisdn), lang)

@@ -26,6 +26,8 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return  # a lone read (Store.reading): no transaction, no lock
         # Take the write lock at BEGIN: a deferred transaction that later upgrades to writing fails
         # at once with "database is locked" instead of waiting for the busy timeout.
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,14 +34,19 @@ class InsufficientBalance(ValueError):
     pass
 
 
+CUSTOMER_BY_MSISDN = select(*CustomerRow.__table__.columns).where(CustomerRow.msisdn == bindparam("msisdn"))
+
+
 class SqlBank(Lending):
     """`SqlBank(engine)`; products default to `menus/products.yaml`. Implements `interface.Bank`."""
 
     # --- customers ------------------------------------------------------------------------------
     def customer_by_msisdn(self, msisdn: str) -> Customer | None:
-        with self.transaction() as session:
-            row = self.customer_row(session, msisdn)
-            return records.customer(row) if row else None
+        """Read at every dial, so a single Core statement rather than an ORM transaction."""
+        with self.reading() as connection:
+            row = connection.execute(CUSTOMER_BY_MSISDN, {"msisdn": msisdn}).first()
+        return Customer(row.id, row.msisdn, row.name, row.tz, row.lang, row.pin_hash is not None, row.locked,
+                        row.value_chain, row.place) if row else None
 
     def add_customer(self, msisdn: str, name: str, tz: str, lang: str, now: datetime, *,
                      value_chain: str = "", place: str = "") -> Customer:

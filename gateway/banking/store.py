@@ -10,7 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,6 +65,17 @@ class Store:
                 yield session
         except IntegrityError:
             raise
+        except DBAPIError as exc:
+            cause = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
+            log.warning("bank storage failed: %s", cause)
+            raise BankUnavailable(cause) from None
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read outside any transaction (one statement, no write lock on SQLite); failures as above."""
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                yield connection
         except DBAPIError as exc:
             cause = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
             log.warning("bank storage failed: %s", cause)
