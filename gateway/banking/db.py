@@ -15,6 +15,7 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 2.0
 
 
 def _sqlite_engine(url: str) -> Engine:
+    database_file = make_url(url).database not in (None, "", ":memory:")
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -22,6 +23,8 @@ def _sqlite_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        if database_file:
+            cursor.execute("PRAGMA journal_mode = WAL")  # readers never wait for the writer
         cursor.close()
 
     @event.listens_for(engine, "begin")
