@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -134,6 +136,8 @@ async def _user(port: int, workload: Workload, user: int, deadline: float, tally
                     tally.non2xx += 1
                 elif workload.unexpected(index, answer.body):
                     tally.unexpected += 1
+                    if os.environ.get("BENCH_SHOW_UNEXPECTED"):
+                        print(f"unexpected at hop {index}: {answer.body[:120]!r}", file=sys.stderr)
             index += 1
             if not answer.keep_alive:
                 await _close(stream)

@@ -29,7 +29,7 @@ from bench.report import HopReport
 __all__ = ["SCENARIOS", "main", "plugin_names"]
 
 BENCH_DIR = Path(__file__).resolve().parent
-SCENARIOS = ("menu", "balance")
+SCENARIOS = ("menu", "balance", "balance_read")
 PLUGIN_SUFFIX = "_bench"
 EXIT_PLUGIN_FAILED = 5
 

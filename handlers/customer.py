@@ -1,4 +1,4 @@
-"""Who is calling: sets `registered`, `can_register`, `locked` and `name` for the menu's conditions."""
+"""Who is calling: sets `registered`, `can_register`, `locked`, `name` and `tz` for the menu and handlers."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ def lookup(call: Call) -> Result:
     """Categories: ok, unregistered, locked, unknown."""
     customer = bank_of(call).customer_by_msisdn(call.msisdn)
     if customer is None:
-        return Result(UNKNOWN, {"registered": False, "can_register": False, "locked": False, "name": ""})
+        return Result(UNKNOWN, {"registered": False, "can_register": False, "locked": False, "name": "", "tz": ""})
     data = {"registered": customer.registered, "can_register": not customer.registered,
-            "locked": customer.locked, "name": customer.name}
+            "locked": customer.locked, "name": customer.name, "tz": customer.tz}
     if customer.locked:
         return Result("locked", data)
     return Result("ok" if customer.registered else "unregistered", data)

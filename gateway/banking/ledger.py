@@ -35,6 +35,11 @@ class InsufficientBalance(ValueError):
 
 
 CUSTOMER_BY_MSISDN = select(*CustomerRow.__table__.columns).where(CustomerRow.msisdn == bindparam("msisdn"))
+ACCOUNT_BY_MSISDN = (
+    select(AccountRow.id, AccountRow.number, AccountRow.customer_id, AccountRow.balance)
+    .join(CustomerRow, CustomerRow.id == AccountRow.customer_id)
+    .where(CustomerRow.msisdn == bindparam("msisdn"))
+)
 
 
 class SqlBank(Lending):
@@ -60,7 +65,7 @@ class SqlBank(Lending):
             return records.customer(row)
 
     def has_customers(self) -> bool:
-        with self.transaction() as session:
+        with self.read_only() as session:
             return session.scalar(select(CustomerRow.id).limit(1)) is not None
 
     # --- PINs -----------------------------------------------------------------------------------
@@ -155,13 +160,13 @@ class SqlBank(Lending):
 
     # --- savings --------------------------------------------------------------------------------
     def savings_balance(self, msisdn: str) -> SavingsAccount | None:
-        with self.transaction() as session:
-            customer = self.customer_row(session, msisdn)
-            account = self.account_row(session, customer.id) if customer else None
-            return records.account(account) if account else None
+        """One Core statement: the balance is the most read figure of all."""
+        with self.reading() as connection:
+            row = connection.execute(ACCOUNT_BY_MSISDN, {"msisdn": msisdn}).first()
+        return SavingsAccount(row.id, row.number, row.customer_id, row.balance) if row else None
 
     def mini_statement(self, msisdn: str, limit: int = DEFAULT_STATEMENT_LINES) -> tuple[SavingsTransaction, ...]:
-        with self.transaction() as session:
+        with self.read_only() as session:
             customer = self.customer_row(session, msisdn)
             if customer is None:
                 return ()

@@ -137,7 +137,7 @@ class Lending(Store):
 
     # --- loans and repayments -------------------------------------------------------------------
     def my_loans(self, msisdn: str) -> LoanSummary:
-        with self.transaction() as session:
+        with self.read_only() as session:
             customer = self.customer_row(session, msisdn)
             if customer is None:
                 return LoanSummary()
@@ -161,7 +161,7 @@ class Lending(Store):
         return session.scalar(query)
 
     def next_due(self, msisdn: str, loan_id: int | None, now: datetime) -> DueInstalment | None:
-        with self.transaction() as session:
+        with self.read_only() as session:
             customer = self.customer_row(session, msisdn)
             row = self._next_instalment(session, customer.id, loan_id) if customer else None
             if customer is None or row is None:

@@ -81,6 +81,12 @@ class Store:
             log.warning("bank storage failed: %s", cause)
             raise BankUnavailable(cause) from None
 
+    @contextmanager
+    def read_only(self) -> Iterator[Session]:
+        """A session for reads: no transaction of its own, so no write lock on SQLite; failures as above."""
+        with self.reading() as connection, Session(bind=connection, expire_on_commit=False) as session:
+            yield session
+
     @staticmethod
     def customer_row(session: Session, msisdn: str, *, lock: bool = False) -> CustomerRow | None:
         query = select(CustomerRow).where(CustomerRow.msisdn == msisdn)
