@@ -142,7 +142,10 @@ def cmd_reminders_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
     """Migrate, seed when empty, then run the Procfile's web, worker and scheduler."""
     cmd_demo_seed(args, settings)
-    os.execvp("honcho", ["honcho", "start", "-f", str(Path(__file__).resolve().parent.parent / "Procfile")])
+    bin_dir = Path(sys.executable).parent  # the venv's: gunicorn, python and honcho for the Procfile
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    procfile = str(Path(__file__).resolve().parent.parent / "Procfile")
+    os.execve(str(bin_dir / "honcho"), ["honcho", "start", "-f", procfile], env)
     return 0  # pragma: no cover
 
 
