@@ -167,7 +167,7 @@ def test_a_handler_that_fails_gets_an_apology(phone: SmsPhone, world: SmsWorld) 
 
 def test_stop_opts_out_with_one_final_confirmation_and_stok_does_not(phone: SmsPhone, world: SmsWorld) -> None:
     assert (phone.send("STOK") or "").startswith("Maaf, perintah tidak dikenal")
-    assert (phone.send("Stop") or "").startswith("Anda tidak akan menerima SMS lagi dari BPR Jembatan")
+    assert (phone.send("Stop") or "").startswith("Anda tidak akan menerima SMS lagi dari Bank Desa")
     world.work()
     assert phone.send("BANTUAN") is not None  # written, but suppressed
     assert world.outbox_rows()[-1].status == "suppressed"
