@@ -26,13 +26,18 @@ def language(msisdn: str) -> str:
     return f"{_caller(msisdn)}:lang"
 
 
-def sms_seen(provider: str, message_id: str) -> str:
-    return f"{PREFIX}sms:seen:{provider}:{message_id}"
-
-
 def sms_code(msisdn: str) -> str:
-    return f"{PREFIX}sms:code:{msisdn}"
+    """The HMAC of a one-time SMS code and its tries (gateway.sms.otp)."""
+    return f"{_caller(msisdn)}:sms:code"
 
 
-def sandbox_outbox() -> str:
-    return f"{PREFIX}sandbox:outbox"
+def sms_codes_issued(msisdn: str) -> str:
+    """How many codes this number was sent this hour."""
+    return f"{_caller(msisdn)}:sms:codes-issued"
+
+
+SANDBOX_MESSAGES = f"{PREFIX}sandbox:messages"
+
+
+def sandbox_sent(idempotency_key: str) -> str:
+    return f"{PREFIX}sandbox:sent:{idempotency_key}"

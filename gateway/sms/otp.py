@@ -12,7 +12,7 @@ import secrets
 from enum import Enum
 from typing import Any, Protocol
 
-from gateway.sms import keys
+from gateway import redis_keys as keys
 
 CODE_DIGITS = 6
 CODE_TTL_S = 300
@@ -67,30 +67,30 @@ class OneTimeCodes:
     def issue(self, msisdn: str, command: str) -> str | None:
         """A fresh code to send to `msisdn` (replacing any earlier one); None if the hourly cap is reached."""
         pipe = self._redis.pipeline(transaction=True)
-        pipe.set(keys.otp_issued(msisdn), 0, ex=_HOUR_S, nx=True)  # the hour starts at the first code
-        pipe.incr(keys.otp_issued(msisdn))
+        pipe.set(keys.sms_codes_issued(msisdn), 0, ex=_HOUR_S, nx=True)  # the hour starts at the first code
+        pipe.incr(keys.sms_codes_issued(msisdn))
         _, issued = pipe.execute()
         if int(issued) > self.max_per_hour:
             return None
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         pipe = self._redis.pipeline(transaction=True)
-        pipe.delete(keys.otp(msisdn))
-        pipe.hset(keys.otp(msisdn), mapping={"mac": self._mac(msisdn, command, code), "tries": 0})
-        pipe.expire(keys.otp(msisdn), self.ttl_s)
+        pipe.delete(keys.sms_code(msisdn))
+        pipe.hset(keys.sms_code(msisdn), mapping={"mac": self._mac(msisdn, command, code), "tries": 0})
+        pipe.expire(keys.sms_code(msisdn), self.ttl_s)
         pipe.execute()
         return code
 
     def verify(self, msisdn: str, command: str, code: str) -> Verdict:
         """Whether `code` authorises `command` from `msisdn`; a right code is consumed."""
         mac = self._mac(msisdn, command, code.strip())
-        outcome = self._redis.eval(_VERIFY, 1, keys.otp(msisdn), mac, self.max_attempts)
+        outcome = self._redis.eval(_VERIFY, 1, keys.sms_code(msisdn), mac, self.max_attempts)
         return Verdict(outcome.decode() if isinstance(outcome, bytes) else outcome)
 
     def tries_left(self, msisdn: str) -> int:
         """Wrong tries the current code still allows (0 when there is no code)."""
         pipe = self._redis.pipeline(transaction=False)
-        pipe.exists(keys.otp(msisdn))
-        pipe.hget(keys.otp(msisdn), "tries")
+        pipe.exists(keys.sms_code(msisdn))
+        pipe.hget(keys.sms_code(msisdn), "tries")
         exists, tries = pipe.execute()
         return max(0, self.max_attempts - int(tries or 0)) if exists else 0
 

@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from gateway import redis_keys as keys
 from gateway.gsm7 import segments
 from gateway.phones import mask_msisdn
-from gateway.sms import keys
 from gateway.sms.providers import DEFAULT_VALIDITY_PERIOD_S, MessageStatus, SendResult
 
 SANDBOX_KEEP = 200

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import redis
 
-from gateway.sms import keys
+from gateway import redis_keys as keys
 from gateway.sms.otp import CODE_DIGITS, CODE_TTL_S, OneTimeCodes, Verdict
 from tests.fakes.redis_db import flushed_redis
 
@@ -40,10 +40,10 @@ def test_a_code_works_once(codes: OneTimeCodes) -> None:
 def test_only_an_hmac_is_stored_with_a_ttl(codes: OneTimeCodes, sms_redis: redis.Redis) -> None:
     code = codes.issue(NUMBER, "SALDO")
     assert code is not None
-    stored = sms_redis.hgetall(keys.otp(NUMBER))
+    stored = sms_redis.hgetall(keys.sms_code(NUMBER))
     assert set(stored) == {b"mac", b"tries"}
     assert code.encode() not in stored[b"mac"]
-    assert 0 < sms_redis.ttl(keys.otp(NUMBER)) <= CODE_TTL_S
+    assert 0 < sms_redis.ttl(keys.sms_code(NUMBER)) <= CODE_TTL_S
 
 
 def test_a_code_is_bound_to_the_number_and_the_command(codes: OneTimeCodes) -> None:
@@ -75,7 +75,7 @@ def test_a_new_code_replaces_the_old_one(codes: OneTimeCodes) -> None:
 def test_an_expired_code_is_missing(codes: OneTimeCodes, sms_redis: redis.Redis) -> None:
     code = codes.issue(NUMBER, "SALDO")
     assert code is not None
-    sms_redis.delete(keys.otp(NUMBER))  # what the TTL does after CODE_TTL_S
+    sms_redis.delete(keys.sms_code(NUMBER))  # what the TTL does after CODE_TTL_S
     assert codes.verify(NUMBER, "SALDO", code) is Verdict.MISSING
 
 
@@ -84,7 +84,7 @@ def test_issuing_is_capped_per_hour(sms_redis: redis.Redis) -> None:
     assert codes.issue(NUMBER, "SALDO") is not None
     assert codes.issue(NUMBER, "SALDO") is not None
     assert codes.issue(NUMBER, "SALDO") is None
-    assert 0 < sms_redis.ttl(keys.otp_issued(NUMBER)) <= 3600
+    assert 0 < sms_redis.ttl(keys.sms_codes_issued(NUMBER)) <= 3600
     assert codes.issue("+6281299999999", "SALDO") is not None
 
 
