@@ -96,12 +96,6 @@ class Catalog:
         return self.template(lang, key).render(values or {}, lang)
 
 
-class CatalogError(ValueError):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
 def _flatten(node: LineMap, prefix: str, out: dict[str, Template], source: str, problems: list[str]) -> None:
     for key, value in node.items():
         full = f"{prefix}{key}"

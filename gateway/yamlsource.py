@@ -72,3 +72,11 @@ def read_yaml(text: str, source_name: str = "<text>") -> Any:
         raise YamlError(f"YAML syntax: {exc.problem or exc.context}", line) from exc
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML syntax: {exc}", 1) from exc
+
+
+class OperatorFileError(ValueError):
+    """An operator file with problems; the message is one `file:line: problem` per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems

@@ -51,7 +51,7 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
 
 
-class _LangServices:
+class LocalizedServices:
     """The host's services plus `text()` in the caller's language, for handlers that build lists."""
 
     def __init__(self, services: Services, catalog: Catalog, lang: str) -> None:
@@ -140,7 +140,7 @@ class _Turn:
             channel=self.ctx.channel,
             session_id=self.ctx.session_id,
             idempotency_key=f"{self.ctx.session_id}:{state.step_no}:{screen.id if screen else PIN_SCREEN}",
-            services=_LangServices(self.ctx.services, self.ctx.catalog, state.lang),
+            services=LocalizedServices(self.ctx.services, self.ctx.catalog, state.lang),
             vars=MappingProxyType(dict(state.vars)),
             params=screen.params if screen else MappingProxyType({}),
             value=value,

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 from gateway.banking.interface import BankUnavailable, Customer
 from gateway.engine.api import Call, Handler, Services
+from gateway.engine.step import LocalizedServices
 from gateway.i18n import Catalog
 from gateway.messaging.commands import COMMANDS, Command, CommandRequest, Decision, LanguageMemory, Reply
 from gateway.phones import is_indonesian, mask_msisdn
@@ -29,24 +29,6 @@ FALLBACK_REPLIES = {"unknown": "sms.not_registered", "error": "sms.error"}
 """Handler categories a keyword's `replies` need not list."""
 
 log = logging.getLogger(__name__)
-
-
-class SmsServices:
-    """What a handler reaches through `call.services` on SMS: the host's bank and clock, and `text()` in
-    the customer's language (handlers that build lists, such as the statement, need it)."""
-
-    def __init__(self, services: Services, catalog: Catalog, lang: str) -> None:
-        self._services, self._catalog, self._lang = services, catalog, lang
-
-    @property
-    def bank(self) -> Any:
-        return self._services.bank
-
-    def now(self) -> datetime:
-        return self._services.now()
-
-    def text(self, key: str, values: Mapping[str, Any] | None = None) -> str:
-        return self._catalog.render(self._lang, key, values or {})
 
 
 @dataclass(frozen=True)
@@ -137,7 +119,7 @@ class Dispatcher:
             log.error("sms keyword %s: handler %s is not registered", keyword.name, keyword.handler)
             return Decision("no_handler", keyword.name, Reply("sms.error"), lang)
         key = f"sms:{sms.provider}:{sms.provider_message_id}"
-        call = Call(sms.sender, lang, "sms", key, key, SmsServices(self.services, self.catalog(), lang),
+        call = Call(sms.sender, lang, "sms", key, key, LocalizedServices(self.services, self.catalog(), lang),
                     vars=dict(found.args))
         try:
             result = handler(call)

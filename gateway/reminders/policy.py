@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.reminders.windows import CollectionCalendar, DailyWindow, SendWindow, next_send_window
-from gateway.yamlsource import LineMap, YamlError, read_yaml
+from gateway.yamlsource import LineMap, OperatorFileError, YamlError, read_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "menus" / "reminders.yaml"
 POLICY_FILE = "reminders.yaml"
@@ -26,10 +26,8 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
-class PolicyError(ValueError):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class PolicyError(OperatorFileError):
+    pass
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from gateway.sms.book import MIN_FUZZY_LENGTH, ArgKind, ArgSpec, Keyword, KeywordBook
 from gateway.sms.textmatch import fold, tokenize, within_one_edit
-from gateway.yamlsource import LineMap, YamlError, read_yaml
+from gateway.yamlsource import LineMap, OperatorFileError, YamlError, read_yaml
 
 KEYWORD_FIELDS = frozenset(
     {"word", "synonyms", "handler", "args", "requires_auth", "replies", "exact", "multi_segment"}
@@ -22,10 +22,8 @@ _HANDLER = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class KeywordError(ValueError):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class KeywordError(OperatorFileError):
+    pass
 
 
 class _Problems(list[str]):
