@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from gateway.channels.hop import Hop, InputStyle
 from gateway.engine.api import Effect, Handler, Services
-from gateway.engine.step import Context, Outcome, Reply, advance, begin
+from gateway.engine.state import SessionState
+from gateway.engine.step import Context, Reply, advance, begin
 from gateway.menus import MenuBook
 from gateway.phones import mask_msisdn
 from gateway.sessions import SessionStore, StoredSession
@@ -77,40 +78,33 @@ class Dialog:
     def _stale(self, hop: Hop, record: StoredSession) -> bool:
         return hop.style is InputStyle.NEWEST and hop.sequence < record.consumed
 
-    def _run(self, hop: Hop, record: StoredSession | None, lang: str | None, resumable, token: str):  # type: ignore[no-untyped-def]
+    def _run(self, hop: Hop, record: StoredSession | None, lang: str | None, resumable: SessionState | None,
+             token: str) -> tuple[Reply, list[Effect]]:
         if record is None:
-            loaded = self.menus.for_code(hop.service_code)
-            if loaded is None:
+            found = self.menus.for_code(hop.service_code)
+            if found is None:
                 self.store.release(hop.session_id, hop.msisdn)
                 log.info("hop %s: unknown service code %r", mask_msisdn(hop.msisdn), hop.service_code[:20])
                 return self.notice("engine.unknown_service", lang), []
+            loaded = found
         else:
             loaded = self.menus.for_version(record.state.menu_version)
-        ctx = Context(
-            menu=loaded.menu,
-            catalog=loaded.catalog,
-            handlers=self.handlers,
-            services=self.services,
-            seal=self.seal,
-            msisdn=hop.msisdn,
-            session_id=hop.session_id,
-            channel=hop.channel,
-        )
+        ctx = Context(menu=loaded.menu, catalog=loaded.catalog, handlers=self.handlers, services=self.services,
+                      seal=self.seal, msisdn=hop.msisdn, session_id=hop.session_id, channel=hop.channel)
         consumed = record.consumed if record else 0
-        outcome: Outcome | None = None
         if record is None:
             outcome = begin(ctx, lang if lang in loaded.catalog.languages else self.default_lang, resumable)
-        state = outcome.state if outcome else record.state  # type: ignore[union-attr]
-        effects: list[Effect] = list(outcome.effects) if outcome else []
-        failures: list[str] = list(outcome.failures) if outcome else []
+            state, reply = outcome.state, outcome.reply
+            effects, failures = list(outcome.effects), list(outcome.failures)
+        else:
+            state, reply, effects, failures = record.state, Reply(record.reply, record.end), [], []
         for entry in hop.new_inputs(consumed, is_new=record is None):
-            if outcome is not None and outcome.reply.end:
+            if reply.end:
                 break
             outcome = advance(ctx, state, entry)
-            state = outcome.state
+            state, reply = outcome.state, outcome.reply
             effects.extend(outcome.effects)
             failures.extend(outcome.failures)
-        reply = outcome.reply if outcome else Reply(record.reply, record.end)  # type: ignore[union-attr]
         for failure in failures:
             log.warning("hop %s %s: %s", mask_msisdn(hop.msisdn), hop.session_id, failure)
         remember = next((str(e.payload["lang"]) for e in effects if e.kind == "remember_language"), None)
