@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gateway.channels.hop import Hop, InputStyle
-from gateway.engine.api import Effect, Handler, Services
+from gateway.engine.api import Effect, Handler, HostServices
 from gateway.engine.state import SessionState
 from gateway.engine.step import Context, Reply, advance, begin
 from gateway.menus import MenuBook
@@ -37,7 +37,7 @@ class Dialog:
     menus: MenuBook
     store: SessionStore
     handlers: Mapping[str, Handler]
-    services: Services
+    services: HostServices
     seal: Callable[[str], str]
     default_lang: str
     retry_wait_s: float

@@ -22,7 +22,7 @@ def utc_now() -> datetime:
 
 
 @dataclass
-class HostServices:
+class AppServices:
     """What handlers reach through `call.services`: the bank and the clock."""
 
     bank: Any
@@ -39,7 +39,7 @@ class Runtime:
     redis: redis.Redis
     menus: MenuBook
     store: SessionStore
-    services: HostServices
+    services: AppServices
     dialog: Dialog
     db_engine: Any = None
     sms: Any = None
@@ -70,7 +70,7 @@ def build_runtime(
     store = SessionStore(client, settings.session_ttl_s, settings.resume_window_s, settings.hop_lock_s)
     if bank is None:
         bank, db_engine = build_bank(settings)
-    services = HostServices(bank=bank, clock=clock)
+    services = AppServices(bank=bank, clock=clock)
     dialog = Dialog(
         menus=menus,
         store=store,

@@ -4,6 +4,7 @@ set -eu
 BIN=.venv/bin
 export PATH="$PWD/$BIN:$PATH"
 echo "== ruff"; ruff check .
+echo "== types"; mypy
 echo "== import rules"; lint-imports
 echo "== menus"; jembatan menus check
 echo "== pytest"; pytest "$@"

@@ -29,7 +29,7 @@ from gateway.jobs import install_worker_context
 from gateway.messaging.models import InboundMessageRow, OutboxRow
 from gateway.messaging.outbox import QUEUE_NAME
 from gateway.messaging.wiring import SmsChannel, build_sms_channel
-from gateway.runtime import HostServices, build_runtime
+from gateway.runtime import AppServices, build_runtime
 from gateway.sessions import SessionStore
 from tests.conftest import ROOT, basic_settings
 from tests.fakes.twilio_server import FakeTwilio
@@ -138,7 +138,7 @@ def make_world(engine: Engine, client: redis.Redis, clock: Clock, handlers: Mapp
     store = SessionStore(client, 300, 180, 10)
     sms_settings = config.with_overrides({"menus_dir": ROOT / "menus"})
     channel = build_sms_channel(sms_settings, client, engine, lambda: catalog, store,
-                                HostServices(bank=runtime.services.bank, clock=clock), handlers, clock)
+                                AppServices(bank=runtime.services.bank, clock=clock), handlers, clock)
     assert channel is not None
     # A queue of its own: another test run's burst worker on this Redis must not take our jobs.
     queue = Queue(f"{QUEUE_NAME}-test-{secrets.token_hex(4)}", connection=client)

@@ -15,13 +15,18 @@ from gateway.phones import UnusableNumber, normalize_msisdn
 MAX_SEQUENCE = 10_000
 
 
+def _filled(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
 def parse(body: Any) -> Hop:
     if not isinstance(body, dict):
         raise BadHop("engine.bad_request", "body must be a JSON object")
     session_id, msisdn, code = body.get("sessionId"), body.get("msisdn"), body.get("serviceCode")
     sequence, text = body.get("sequence"), body.get("input", "")
-    if not all(isinstance(v, str) and v.strip() for v in (session_id, msisdn, code)):
+    if not (_filled(session_id) and _filled(msisdn) and _filled(code)):
         raise BadHop("engine.bad_request", "sessionId, msisdn and serviceCode must be non-empty strings")
+    assert isinstance(session_id, str) and isinstance(msisdn, str) and isinstance(code, str)
     if isinstance(sequence, bool) or not isinstance(sequence, int) or not 1 <= sequence <= MAX_SEQUENCE:
         raise BadHop("engine.bad_request", "sequence must be a whole number from 1")
     if text is None:

@@ -8,13 +8,17 @@ from datetime import datetime
 from typing import Any, Protocol
 
 
-class Services(Protocol):
-    """The narrow services a handler may use; the host (web, CLI, tests) provides them."""
+class HostServices(Protocol):
+    """What the host (web, CLI, tests) hands the engine: the bank and the clock."""
 
     @property
     def bank(self) -> Any: ...
 
     def now(self) -> datetime: ...
+
+
+class Services(HostServices, Protocol):
+    """The narrow services a handler may use: the host's, plus texts in the caller's language."""
 
     def text(self, key: str, values: Mapping[str, Any] | None = None) -> str:
         """The locale text `key` in the caller's language; raises KeyError if no locale has it."""

@@ -12,7 +12,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from gateway.engine.api import Call, Effect, Handler, Result, Services
+from gateway.engine.api import Call, Effect, Handler, HostServices, Result
 from gateway.engine.model import ERROR_SCREEN, PIN_SCREEN, RESUME_SCREEN, Kind, Menu, PinRule, Screen
 from gateway.engine.render import paginate
 from gateway.engine.state import SessionState
@@ -30,7 +30,7 @@ class Context:
     menu: Menu
     catalog: Catalog
     handlers: Mapping[str, Handler]
-    services: Services
+    services: HostServices
     seal: Callable[[str], str]
     msisdn: str
     session_id: str
@@ -54,7 +54,7 @@ class Outcome:
 class LocalizedServices:
     """The host's services plus `text()` in the caller's language, for handlers that build lists."""
 
-    def __init__(self, services: Services, catalog: Catalog, lang: str) -> None:
+    def __init__(self, services: HostServices, catalog: Catalog, lang: str) -> None:
         self._services, self._catalog, self._lang = services, catalog, lang
 
     @property

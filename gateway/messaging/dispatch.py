@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from gateway.banking.interface import BankUnavailable, Customer
-from gateway.engine.api import Call, Handler, Services
+from gateway.engine.api import Call, Handler, HostServices
 from gateway.engine.step import LocalizedServices
 from gateway.i18n import Catalog
 from gateway.messaging.commands import COMMANDS, Command, CommandRequest, Decision, LanguageMemory, Reply
@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 class Dispatcher:
     book_source: Callable[[], KeywordBook]
     handlers: Mapping[str, Handler]
-    services: Services
+    services: HostServices
     codes: OneTimeCodes
     languages: LanguageMemory
     catalog: Callable[[], Catalog]

@@ -63,7 +63,8 @@ def resolve_stuck(ctx: OutboxContext) -> dict[str, int]:
     requeued: list[int] = []
     for outbox_id, to, body, key, claimed_at in stuck:
         try:
-            found = ctx.provider.find_sent(to, body, idempotency_key=key, since=claimed_at - LOOKUP_SLACK)
+            since = (claimed_at or now) - LOOKUP_SLACK
+            found = ctx.provider.find_sent(to, body, idempotency_key=key, since=since)
         except TemporaryFailure as exc:
             log.warning("outbox %d: the provider could not say whether it has the message (%s)", outbox_id, exc)
             tally["unknown"] += 1

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from gateway.config import Settings
-from gateway.engine.api import Handler, Services
+from gateway.engine.api import Handler, HostServices
 from gateway.i18n import Catalog
 from gateway.messaging.commands import LanguageMemory
 from gateway.messaging.context import OutboxContext
@@ -94,7 +94,7 @@ def build_sms_channel(
     engine: Engine | None,
     catalog: Callable[[], Catalog],
     languages: LanguageMemory,
-    services: Services,
+    services: HostServices,
     handlers: Mapping[str, Handler],
     clock: Callable[[], datetime],
 ) -> SmsChannel | None:

@@ -36,7 +36,7 @@ _NUMBER = re.compile(r"\+?\d{8,15}")
 log = logging.getLogger(__name__)
 
 
-class _HeaderKeepingHttpClient(TwilioHttpClient):  # type: ignore[misc]  # twilio ships no type hints
+class _HeaderKeepingHttpClient(TwilioHttpClient):
     """TwilioRestException drops response headers; keep the last ones per thread for Retry-After."""
 
     def __init__(self, timeout: float) -> None:

@@ -45,7 +45,8 @@ def json_hop() -> Response | tuple[Response, int]:
     except BadHop as bad:
         log.info("json: refused request: %s", bad.detail)
         reply = rt.dialog.notice(bad.reason)
-        session_id = body.get("sessionId") if isinstance(body, dict) and isinstance(body.get("sessionId"), str) else ""
+        raw_id = body.get("sessionId") if isinstance(body, dict) else None
+        session_id = raw_id if isinstance(raw_id, str) else ""
         status = 400 if bad.reason == "engine.bad_request" else 200
         return jsonify(json_api.render(session_id[:128], reply.text, True)), status
     reply = rt.dialog.hop(hop)
