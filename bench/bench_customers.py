@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from gateway.banking.db import make_engine
 from gateway.banking.ledger import SqlBank
+from gateway.config import Settings
 
 BENCH_PIN = "517394"
 FIRST_NUMBER = 81299000000
@@ -19,7 +20,7 @@ def bench_phones(count: int) -> tuple[str, ...]:
 def ensure_bench_customers(database_url: str, count: int) -> tuple[str, ...]:
     """Create (once) `count` registered bench customers with savings; returns their numbers."""
     engine = make_engine(database_url)
-    bank = SqlBank(engine)
+    bank = SqlBank(engine, pepper=Settings.from_env().pepper)  # the pepper the app under test uses
     now = datetime.now(UTC)
     try:
         for n, phone in enumerate(bench_phones(count)):

@@ -85,7 +85,7 @@ def cmd_demo_seed(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.banking.demo import seed_database
 
     cmd_db_upgrade(args, settings)
-    print(seed_database(settings.database_url))
+    print(seed_database(settings.database_url, pepper=settings.pepper))
     return 0
 
 

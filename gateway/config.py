@@ -26,6 +26,7 @@ class Settings:
     handlers_module: str = "handlers"
     default_lang: str = "id"
     secret_key: str = DEV_SECRET
+    pin_pepper: str = ""
     session_ttl_s: int = DEFAULT_SESSION_TTL_S
     resume_window_s: int = DEFAULT_RESUME_WINDOW_S
     hop_lock_s: int = DEFAULT_HOP_LOCK_S
@@ -49,6 +50,11 @@ class Settings:
                 values[name] = cast(raw)
         return replace(base, **values)
 
+    @property
+    def pepper(self) -> str:
+        """The key mixed into every PIN hash: PIN_PEPPER, else the secret key. Keep it out of the database."""
+        return self.pin_pepper or self.secret_key
+
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> Settings:
         return replace(self, **dict(overrides or {}))
 
@@ -61,6 +67,7 @@ _ENV_FIELDS: dict[str, Any] = {
     "handlers_module": str,
     "default_lang": str,
     "secret_key": str,
+    "pin_pepper": str,
     "session_ttl_s": int,
     "resume_window_s": int,
     "public_url": str,

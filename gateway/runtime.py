@@ -57,7 +57,7 @@ def build_bank(settings: Settings) -> tuple[Any, Any]:
     from gateway.banking.ledger import SqlBank
 
     engine = make_engine(settings.database_url)
-    return SqlBank(engine), engine
+    return SqlBank(engine, pepper=settings.pepper), engine
 
 
 def build_runtime(

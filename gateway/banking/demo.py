@@ -118,11 +118,11 @@ def demo_table() -> str:
                      for row in rows)
 
 
-def seed_database(url: str, now: datetime | None = None) -> str:
+def seed_database(url: str, now: datetime | None = None, pepper: str = "") -> str:
     """Seed the (migrated) database at `url` unless it has customers; returns a report for the operator."""
     engine = make_engine(url)
     try:
-        bank = SqlBank(engine)
+        bank = SqlBank(engine, pepper=pepper)
         if bank.has_customers():
             return "the database already has customers: nothing seeded"
         seed(bank, now or datetime.now(UTC))

@@ -24,7 +24,7 @@ from gateway.banking.interface import (
 from gateway.banking.lending import Lending
 from gateway.banking.models import AccountRow, CustomerRow, SavingsTxRow
 from gateway.banking.pins import MAX_PIN_ATTEMPTS, is_weak_pin
-from gateway.banking.store import log
+from gateway.banking.store import log, peppered
 from gateway.phones import mask_msisdn
 
 DEFAULT_STATEMENT_LINES = 5
@@ -78,7 +78,7 @@ class SqlBank(Lending):
                 return PinCheck(PinOutcome.ALREADY_REGISTERED)
             if is_weak_pin(pin, msisdn):
                 return PinCheck(PinOutcome.WEAK)
-            row.pin_hash, row.failed_pin_attempts, row.locked = self.hasher.hash(pin), 0, False
+            row.pin_hash, row.failed_pin_attempts, row.locked = self.hasher.hash(peppered(pin, self.pepper)), 0, False
             log.info("PIN registered for %s", mask_msisdn(msisdn))
             return PinCheck(PinOutcome.OK)
 
@@ -108,7 +108,7 @@ class SqlBank(Lending):
                 return PinCheck(PinOutcome.LOCKED if row else PinOutcome.UNKNOWN, 0)
             row.failed_pin_attempts = 0
             if row.pin_hash and self.hasher.check_needs_rehash(row.pin_hash):
-                row.pin_hash = self.hasher.hash(pin)
+                row.pin_hash = self.hasher.hash(peppered(pin, self.pepper))
             return PinCheck(PinOutcome.OK, MAX_PIN_ATTEMPTS)
 
     def _pin_wrong(self, msisdn: str) -> PinCheck:
@@ -139,7 +139,7 @@ class SqlBank(Lending):
                 return PinCheck(PinOutcome.WEAK)
             if self._matches(row.pin_hash, new_pin):
                 return PinCheck(PinOutcome.SAME)
-            row.pin_hash, row.failed_pin_attempts = self.hasher.hash(new_pin), 0
+            row.pin_hash, row.failed_pin_attempts = self.hasher.hash(peppered(new_pin, self.pepper)), 0
             log.info("PIN changed for %s", mask_msisdn(msisdn))
             return PinCheck(PinOutcome.OK)
 
@@ -154,7 +154,7 @@ class SqlBank(Lending):
 
     def _matches(self, pin_hash: str, pin: str) -> bool:
         try:
-            return self.hasher.verify(pin_hash, pin)
+            return self.hasher.verify(pin_hash, peppered(pin, self.pepper))
         except (VerificationError, InvalidHashError):
             return False
 
