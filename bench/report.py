@@ -21,6 +21,9 @@ def _row(label: str, result: LoadResult) -> str:
     )
 
 
+WALK_SHOWN_CHARS = 120
+
+
 @dataclass(frozen=True)
 class HopReport:
     scenario: str
@@ -32,6 +35,14 @@ class HopReport:
     load_before: float = 0.0  # the machine's 1-minute load average before the servers started
 
     @property
+    @property
+    def walk_shown(self) -> str:
+        """Long walks (balance_read has ~300 hops) are shown by their first steps and their length."""
+        steps = self.walk.split(",")
+        if len(self.walk) <= WALK_SHOWN_CHARS:
+            return self.walk
+        return ",".join(steps[:6]) + f",... ({len(steps)} hops)"
+
     def ratio(self) -> float:
         return self.hop.requests_per_s / self.bare.requests_per_s if self.bare.requests_per_s else 0.0
 
@@ -46,7 +57,7 @@ class HopReport:
     def table(self) -> str:
         at = "" if self.connections == TARGET_CONNECTIONS else f" (targets are stated at {TARGET_CONNECTIONS})"
         lines = [
-            f"USSD hop, scenario '{self.scenario}': walk \"{self.walk}\", {self.connections} connections{at},"
+            f"USSD hop, scenario '{self.scenario}': walk \"{self.walk_shown}\", {self.connections} connections{at},"
             f" {self.duration_s:g} s measured, load by {self.hop.tool}",
             f"  {'':<6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'errors':>7} {'unexpected':>10}",
             _row("bare", self.bare),
