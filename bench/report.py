@@ -35,7 +35,6 @@ class HopReport:
     load_before: float = 0.0  # the machine's 1-minute load average before the servers started
 
     @property
-    @property
     def walk_shown(self) -> str:
         """Long walks (balance_read has ~300 hops) are shown by their first steps and their length."""
         steps = self.walk.split(",")
@@ -43,6 +42,7 @@ class HopReport:
             return self.walk
         return ",".join(steps[:6]) + f",... ({len(steps)} hops)"
 
+    @property
     def ratio(self) -> float:
         return self.hop.requests_per_s / self.bare.requests_per_s if self.bare.requests_per_s else 0.0
 
