@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -77,6 +79,18 @@ def run_plugin(name: str) -> int:
     return code if isinstance(code, int) else 0
 
 
+SETTLED_LOAD = 1.0
+SETTLE_LIMIT_S = 120.0
+
+
+def settle() -> None:
+    """Let the previous run's load die down (1-minute average under 1 on 2 cores), at most two minutes:
+    back-to-back runs otherwise measure the one before as much as their own."""
+    deadline = time.monotonic() + SETTLE_LIMIT_S
+    while os.getloadavg()[0] > SETTLED_LOAD and time.monotonic() < deadline:
+        time.sleep(5)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     wanted = set(args.only.split(",")) if args.only else None
@@ -86,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     for scenario in SCENARIOS:
         if wanted is None or scenario in wanted:
             print(f"\n=== ussd_hop --scenario {scenario} ===", flush=True)
+            settle()
             code, report = ussd_hop.run(hop_argv(args, scenario))
             if report is not None:
                 print(report.table(), flush=True)
