@@ -72,7 +72,7 @@ class Dialog:
             return self.notice("engine.error", opened.lang)
         if effects and self.on_effects is not None:
             self.on_effects(hop.msisdn, effects)
-        log.info("hop %s %s %.1fms", mask_msisdn(hop.msisdn), hop.session_id, (time.perf_counter() - started) * 1000)
+        log.debug("hop %s %s %.1fms", mask_msisdn(hop.msisdn), hop.session_id, (time.perf_counter() - started) * 1000)
         return reply
 
     def _stale(self, hop: Hop, record: StoredSession) -> bool:
