@@ -312,7 +312,7 @@ class _Turn:
     def unread_text_pages(self) -> int:
         """Pages of a screen's text that come before its options: a choice waits until they are read."""
         screen = self.menu.screens[self.state.screen]
-        if not screen.text or self.page_count() == 1:
+        if not screen.text:
             return 0
         text = self.ctx.catalog.render(self.state.lang, screen.text, self.state.vars).split("\n")
         more = self.ctx.catalog.render(self.state.lang, "engine.more")
