@@ -13,7 +13,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from gateway.money import Money
-from gateway.yamlsource import LineMap, YamlError, read_yaml
+from gateway.yamlsource import LineMap, YamlError, display_path, read_yaml
 
 DEFAULT_LANG = "id"
 _BABEL_LOCALES = {"id": "id_ID", "en": "en_GB"}
@@ -138,23 +138,17 @@ def load_catalog(directory: Path, default_lang: str = DEFAULT_LANG) -> tuple[Cat
     paths = sorted(directory.glob("*.yaml"), key=lambda p: (p.name.split(".")[0] != default_lang, p.name))
     for path in paths:
         lang = path.name.split(".")[0]
-        source = _display(path)
+        source = display_path(path)
         table, found = read_catalog_text(path.read_text(encoding="utf-8"), source)
         merged = templates.setdefault(lang, {})
         for key, template in table.items():
             if key in merged:
                 found.append(f"{source}:{template.line}: '{key}' is already defined at {merged[key].where}")
             merged[key] = template
-        sources.setdefault(lang, f"{_display(directory)}/{lang}.yaml")
+        sources.setdefault(lang, f"{display_path(directory)}/{lang}.yaml")
         problems.extend(found)
     if default_lang not in templates:
-        problems.append(f"{_display(directory)}/{default_lang}.yaml:1: the default language's file is missing")
+        problems.append(f"{display_path(directory)}/{default_lang}.yaml:1: the default language's file is missing")
         templates.setdefault(default_lang, {})
     return Catalog(templates, sources, default_lang), problems
 
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

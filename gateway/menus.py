@@ -16,6 +16,7 @@ from gateway.engine.checks import check_menu
 from gateway.engine.model import Menu
 from gateway.engine.reader import read_menu
 from gateway.i18n import Catalog, load_catalog
+from gateway.yamlsource import display_path
 
 log = logging.getLogger(__name__)
 USSD_DIR = "ussd"
@@ -37,12 +38,6 @@ def load_handlers(module_name: str) -> Mapping[str, Handler]:
     return registry
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
 
 def menu_files(menus_dir: Path) -> list[Path]:
     return sorted((menus_dir / USSD_DIR).glob("*.yaml"))
@@ -53,8 +48,8 @@ def load(menus_dir: Path, locales_dir: Path, registry: Mapping[str, object]) -> 
     catalog, catalog_problems = load_catalog(locales_dir)
     files = menu_files(menus_dir)
     if not files:
-        return None, [f"{_display(menus_dir / USSD_DIR)}:1: no menu files (*.yaml) found"]
-    menu, problems = read_menu((_display(p), p.read_text(encoding="utf-8")) for p in files)
+        return None, [f"{display_path(menus_dir / USSD_DIR)}:1: no menu files (*.yaml) found"]
+    menu, problems = read_menu((display_path(p), p.read_text(encoding="utf-8")) for p in files)
     if menu is not None:
         problems = check_menu(menu, catalog, registry)
     lines = catalog_problems + [str(problem) for problem in problems]

@@ -7,6 +7,7 @@ Operators hand-edit these files, so every error must name a line. YAML 1.1 turns
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -80,3 +81,11 @@ class OperatorFileError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+def display_path(path: Path) -> str:
+    """How errors name an operator file: relative to where the command runs, when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

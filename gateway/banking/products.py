@@ -10,7 +10,7 @@ from typing import Any
 
 from gateway.banking.interface import InterestKind, LoanProduct, PatternKind, PrincipalRule, RepaymentPattern
 from gateway.gsm7 import non_gsm7_characters
-from gateway.yamlsource import LineMap, YamlError, read_yaml
+from gateway.yamlsource import LineMap, YamlError, display_path, read_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "menus" / "products.yaml"
 LANGUAGES = ("id", "en")
@@ -175,26 +175,20 @@ def read_products(text: str, source_name: str = "menus/products.yaml") -> tuple[
     return tuple(p for p in found if p is not None), check.problems
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
 
 def check_products(path: Path | str = DEFAULT_PATH) -> list[str]:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        return [f"{_display(path)}:1: cannot read the products file ({exc.strerror})"]
-    return read_products(text, _display(path))[1]
+        return [f"{display_path(path)}:1: cannot read the products file ({exc.strerror})"]
+    return read_products(text, display_path(path))[1]
 
 
 def load_products(path: Path | str = DEFAULT_PATH) -> tuple[LoanProduct, ...]:
     """Raises ProductsError listing every problem."""
     path = Path(path)
-    products, problems = read_products(path.read_text(encoding="utf-8"), _display(path))
+    products, problems = read_products(path.read_text(encoding="utf-8"), display_path(path))
     if problems:
         raise ProductsError(problems)
     return products

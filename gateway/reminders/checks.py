@@ -13,13 +13,14 @@ from gateway.reminders.compose import (
     TWO_REQUIRED,
     worst_case_values,
 )
-from gateway.reminders.policy import POLICY_FILE, Policy, Rule, display, read_policy
+from gateway.reminders.policy import POLICY_FILE, Policy, Rule, read_policy
+from gateway.yamlsource import display_path
 
 
 def check_reminders(menus_dir: Path, catalog: object) -> list[str]:
     """Problems as `file:line: problem — fix`; empty when the policy and every text are fit to send."""
     path = menus_dir / POLICY_FILE
-    source = display(path)
+    source = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -86,7 +87,7 @@ def _product_problems(menus_dir: Path, policy: Policy) -> list[str]:
     path = menus_dir / "products.yaml"
     if not path.exists():
         return []
-    products, _ = read_products(path.read_text(encoding="utf-8"), display(path))
+    products, _ = read_products(path.read_text(encoding="utf-8"), display_path(path))
     known = {product.code for product in products}
     return [
         f"{policy.source}:{rule.line}: rule {rule.name} names unknown product '{code}' — "

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.reminders.windows import CollectionCalendar, DailyWindow, SendWindow, next_send_window
-from gateway.yamlsource import LineMap, OperatorFileError, YamlError, read_yaml
+from gateway.yamlsource import LineMap, OperatorFileError, YamlError, display_path, read_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "menus" / "reminders.yaml"
 POLICY_FILE = "reminders.yaml"
@@ -271,14 +271,8 @@ def _flag(problems: _Problems, spec: LineMap, key: str, where: str) -> bool:
 
 def load_policy(path: Path = DEFAULT_PATH) -> Policy:
     """Raises PolicyError listing every problem."""
-    policy, problems = read_policy(path.read_text(encoding="utf-8"), display(path))
+    policy, problems = read_policy(path.read_text(encoding="utf-8"), display_path(path))
     if policy is None:
         raise PolicyError(problems)
     return policy
 
-
-def display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -78,11 +78,11 @@ def print_preview(lines: list[PreviewLine], catalog: Catalog, day: date, out: Te
 def cli_preview(database_url: str, menus_dir: Path, locales_dir: Path, day: date) -> int:
     """`jembatan reminders preview --date YYYY-MM-DD`: prints the day's reminders; 1 if the policy is broken."""
     from gateway.banking.db import make_engine
-    from gateway.reminders.policy import display
+    from gateway.yamlsource import display_path
 
     catalog, problems = load_catalog(locales_dir)
     path = menus_dir / POLICY_FILE
-    policy, policy_problems = read_policy(path.read_text(encoding="utf-8"), display(path))
+    policy, policy_problems = read_policy(path.read_text(encoding="utf-8"), display_path(path))
     problems += policy_problems
     if policy is None or problems:
         for problem in problems:

@@ -10,7 +10,7 @@ from typing import Any
 
 from gateway.sms.book import MIN_FUZZY_LENGTH, ArgKind, ArgSpec, Keyword, KeywordBook
 from gateway.sms.textmatch import fold, tokenize, within_one_edit
-from gateway.yamlsource import LineMap, OperatorFileError, YamlError, read_yaml
+from gateway.yamlsource import LineMap, OperatorFileError, YamlError, display_path, read_yaml
 
 KEYWORD_FIELDS = frozenset(
     {"word", "synonyms", "handler", "args", "requires_auth", "replies", "exact", "multi_segment"}
@@ -44,12 +44,12 @@ def read_keywords(text: str, source_name: str = "menus/sms.yaml") -> KeywordBook
 
 
 def load_keywords(path: Path) -> KeywordBook:
-    return read_keywords(path.read_text(encoding="utf-8"), _display(path))
+    return read_keywords(path.read_text(encoding="utf-8"), display_path(path))
 
 
 def check_keywords(path: Path, known_handlers: Collection[str] | None = None) -> list[str]:
     """Problems for `jembatan menus check`, as `file:line: problem — fix`; empty when all is well."""
-    source = _display(path)
+    source = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -291,9 +291,3 @@ def _on_empty(data: LineMap, table: LineMap, keywords: list[Keyword], problems: 
         )
     return found
 
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
