@@ -10,7 +10,7 @@ from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from gateway import logs
-from gateway.config import Settings
+from gateway.config import DEV_SECRET, Settings
 from gateway.runtime import Runtime, build_runtime
 
 MAX_REQUEST_BYTES = 16 * 1024
@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
     logs.configure()
     settings = Settings.from_env().with_overrides(config)
+    if settings.secret_key == DEV_SECRET and runtime is None:
+        log.warning("SECRET_KEY is the development default: set it (and PIN_PEPPER) before serving real customers")
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.extensions["jembatan"] = runtime or build_runtime(settings)
