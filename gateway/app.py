@@ -39,6 +39,7 @@ def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         log.exception("unhandled error")
-        return Response("END", status=500, mimetype="text/plain")
+        reply = app.extensions["jembatan"].dialog.notice("engine.error")
+        return Response(f"END {reply.text}", status=500, mimetype="text/plain")
 
     return app
