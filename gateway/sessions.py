@@ -98,7 +98,8 @@ class SessionStore:
         state_json = record.state.dumps()
         keys = [redis_keys.session(msisdn, session_id), redis_keys.resume(msisdn), redis_keys.language(msisdn),
                 redis_keys.hop_lock(msisdn, session_id)]
-        self._save(keys=keys, args=[record.dumps(state_json), self.ttl_s, state_json, self.resume_window_s,
+        resume_json = record.state.for_resume().dumps()
+        self._save(keys=keys, args=[record.dumps(state_json), self.ttl_s, resume_json, self.resume_window_s,
                                     "1" if record.end else "0", remember_lang or ""])
 
     def release(self, session_id: str, msisdn: str) -> None:

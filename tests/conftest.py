@@ -1,8 +1,7 @@
-"""Shared fixtures: a real Redis (a database of its own, flushed before and after) and the apps."""
+"""Shared fixtures: a real Redis (a database claimed by this run, flushed around each test) and the apps."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,15 +14,19 @@ from sqlalchemy import create_engine
 from gateway.app import create_app
 from gateway.config import Settings
 from gateway.runtime import Runtime, build_runtime
+from tests import redis_claim
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-TEST_REDIS_DB = 15
 
 
 def redis_test_url() -> str:
-    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    return base.rsplit("/", 1)[0] + f"/{TEST_REDIS_DB}" if base.count("/") >= 3 else f"{base}/{TEST_REDIS_DB}"
+    """The run's own Redis database (see tests/redis_claim.py)."""
+    return f"{redis_claim.server_url()}/{redis_claim.claimed_db()}"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    redis_claim.release()
 
 
 @pytest.fixture

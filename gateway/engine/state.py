@@ -38,6 +38,10 @@ class SessionState:
         fields["vars"] = {key: _decode(value) for key, value in fields.get("vars", {}).items()}
         return cls(**fields)
 
+    def for_resume(self) -> SessionState:
+        """What a redial may continue from (the resume copy kept in the session store)."""
+        return self
+
     def dumps(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
 

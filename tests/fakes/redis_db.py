@@ -1,20 +1,18 @@
-"""A real Redis database for the SMS tests (db 14, apart from the suite's db 15), flushed around each use."""
+"""The run's own Redis database for the SMS tests, flushed around each use."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 import redis
 
-SMS_TEST_REDIS_DB = 14
+from tests.conftest import redis_test_url
 
 
 def sms_redis_url() -> str:
-    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    return f"{base.rsplit('/', 1)[0]}/{SMS_TEST_REDIS_DB}"
+    return redis_test_url()
 
 
 @contextmanager

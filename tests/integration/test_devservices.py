@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 
 import redis
 
 from gateway import devservices
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 def test_embedded_redis_starts_from_the_pip_package_and_answers() -> None:
-    port = 6391
+    port = free_port()
     url = devservices.start_embedded_redis(port)
     try:
         client = redis.Redis.from_url(url)
