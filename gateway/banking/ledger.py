@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +28,7 @@ from gateway.banking.store import log, peppered
 from gateway.phones import mask_msisdn
 
 DEFAULT_STATEMENT_LINES = 5
+LANG_LENGTH = 8
 
 
 class InsufficientBalance(ValueError):
@@ -35,6 +36,7 @@ class InsufficientBalance(ValueError):
 
 
 CUSTOMER_BY_MSISDN = select(*CustomerRow.__table__.columns).where(CustomerRow.msisdn == bindparam("msisdn"))
+LANGUAGE_BY_MSISDN = select(CustomerRow.lang).where(CustomerRow.msisdn == bindparam("msisdn"))
 ACCOUNT_BY_MSISDN = (
     select(AccountRow.id, AccountRow.number, AccountRow.customer_id, AccountRow.balance)
     .join(CustomerRow, CustomerRow.id == AccountRow.customer_id)
@@ -52,6 +54,17 @@ class SqlBank(Lending):
             row = connection.execute(CUSTOMER_BY_MSISDN, {"msisdn": msisdn}).first()
         return Customer(row.id, row.msisdn, row.name, row.tz, row.lang, row.pin_hash is not None, row.locked,
                         row.value_chain, row.place) if row else None
+
+    def customer_language(self, msisdn: str) -> str | None:
+        with self.reading() as connection:
+            return connection.execute(LANGUAGE_BY_MSISDN, {"msisdn": msisdn}).scalar()
+
+    def set_language(self, msisdn: str, lang: str) -> None:
+        if not (lang.isascii() and lang.isalpha() and 0 < len(lang) <= LANG_LENGTH):
+            raise ValueError("a language code is 1-8 ASCII letters")
+        with self.transaction() as session:
+            session.execute(update(CustomerRow).where(CustomerRow.msisdn == msisdn, CustomerRow.lang != lang)
+                            .values(lang=lang))
 
     def add_customer(self, msisdn: str, name: str, tz: str, lang: str, now: datetime, *,
                      value_chain: str = "", place: str = "") -> Customer:

@@ -25,6 +25,8 @@ from gateway.sms.otp import OneTimeCodes, Verdict
 
 PROVIDER_OPT_OUT = {"STOP": True, "START": False}
 """Twilio Advanced Opt-Out verdicts: Twilio already acted and answered; we record, and send nothing."""
+LANGUAGE_CHOSEN = "language"
+"""The outcome of `sms.language`: the choice is stored with the customer, for every channel and reminders."""
 FALLBACK_REPLIES = {"unknown": "sms.not_registered", "error": "sms.error"}
 """Handler categories a keyword's `replies` need not list."""
 
@@ -52,7 +54,11 @@ class Dispatcher:
         if isinstance(found, Match) and found.keyword.handler in self.commands:
             request = CommandRequest(sms.sender, found, self._lang(sms.sender, None), self.languages)
             decision = self.commands[found.keyword.handler](request)
-            return decision.silent(f"foreign_{decision.outcome}") if foreign else decision
+            if foreign:
+                return decision.silent(f"foreign_{decision.outcome}")
+            if decision.outcome == LANGUAGE_CHOSEN:
+                self._store_language(sms.sender, decision.lang)
+            return decision
         if foreign:
             return Decision("foreign_sender", keyword)
         try:
@@ -71,13 +77,20 @@ class Dispatcher:
         return self._banking(sms, found, customer, lang)
 
     def _lang(self, msisdn: str, customer: Customer | None) -> str:
+        """A customer's language is the bank's (the one source every channel and reminders share)."""
         known = self.catalog().languages
+        if customer is not None and customer.lang in known:
+            return customer.lang
         remembered = self.languages.language(msisdn)
         if remembered in known:
             return str(remembered)
-        if customer is not None and customer.lang in known:
-            return customer.lang
         return self.default_lang
+
+    def _store_language(self, msisdn: str, lang: str) -> None:
+        try:
+            self.services.bank.set_language(msisdn, lang)
+        except BankUnavailable:
+            log.warning("sms language for %s not stored: bank unavailable", mask_msisdn(msisdn))
 
     def _banking(self, sms: InboundSms, found: Match, customer: Customer | None, lang: str) -> Decision:
         name = found.keyword.name

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine
+
+from gateway.banking.demo import DAIRY, DAYS_UNTIL_DUE, SEAWEED
+from gateway.banking.ledger import SqlBank
+from gateway.reminders.due import due_batches
+from gateway.reminders.policy import DailyWindow, Rule
+from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine  # noqa: F401
+
+
+def test_the_language_is_the_branch_choice_until_the_customer_chooses(demo_bank: SqlBank) -> None:  # noqa: F811
+    assert demo_bank.customer_language(DAIRY.msisdn) == "id"
+    demo_bank.set_language(DAIRY.msisdn, "en")
+    assert demo_bank.customer_language(DAIRY.msisdn) == "en"
+    assert demo_bank.customer_language(SEAWEED.msisdn) == "id"
+    customer = demo_bank.customer_by_msisdn(DAIRY.msisdn)
+    assert customer is not None and customer.lang == "en"
+
+
+def test_a_stranger_has_no_language_and_setting_one_stores_nothing(demo_bank: SqlBank) -> None:  # noqa: F811
+    stranger = "+6281199990000"
+    demo_bank.set_language(stranger, "en")
+    assert demo_bank.customer_language(stranger) is None
+    assert demo_bank.customer_by_msisdn(stranger) is None
+
+
+@pytest.mark.parametrize("lang", ["", "english-uk", "e n", "id;--"])
+def test_a_malformed_language_is_refused(demo_bank: SqlBank, lang: str) -> None:  # noqa: F811
+    with pytest.raises(ValueError):
+        demo_bank.set_language(DAIRY.msisdn, lang)
+    assert demo_bank.customer_language(DAIRY.msisdn) == "id"
+
+
+def test_reminders_go_out_in_the_language_the_customer_chose(demo_bank: SqlBank, db_engine: Engine) -> None:  # noqa: F811
+    rule = Rule("before", -DAYS_UNTIL_DUE, "reminders.before", "reminders.before_two", DailyWindow())
+    local_day = NOW.astimezone(ZoneInfo(DAIRY.tz)).date()
+    demo_bank.set_language(DAIRY.msisdn, "en")
+    borrowers = [b for batch in due_batches(db_engine, rule, DAIRY.tz, local_day) for b in batch]
+    langs = {item.msisdn: item.lang for borrower in borrowers for item in borrower}
+    assert langs[DAIRY.msisdn] == "en"
