@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
-from gateway import logs
+from gateway import logs, safety
 from gateway.config import DEV_SECRET, Settings
 from gateway.runtime import Runtime, build_runtime
 
@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None = None) -> Flask:
     logs.configure()
     settings = Settings.from_env().with_overrides(config)
+    safety.check_start(settings)  # production mode: refuse unsafe settings before serving
     if settings.secret_key == DEV_SECRET and runtime is None:
         log.warning("SECRET_KEY is the development default: set it (and PIN_PEPPER) before serving real customers")
     app = Flask(__name__)

@@ -15,6 +15,11 @@ DEFAULT_RESUME_WINDOW_S = 180
 DEFAULT_HOP_LOCK_S = 10
 DEFAULT_RETRY_WAIT_S = 3.0
 DEV_SECRET = "jembatan-dev-secret-change-me"
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+ENVIRONMENTS = (DEVELOPMENT, PRODUCTION)
+DEFAULT_MESSAGE_RETENTION_DAYS = 30
+SMS_PROVIDERS = ("twilio", "aggregator", "sandbox")
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,16 @@ class Settings:
     twilio_from: str = ""
     twilio_api_base_url: str = ""
     aggregator_credential: str = ""
+    jembatan_env: str = DEVELOPMENT
+    """`development` (the default for `make run`: sandbox, warnings) or `production` (refuses unsafe settings)."""
+    sms_provider: str = ""
+    """`twilio`, `aggregator` or `sandbox`; empty: Twilio when configured, else the aggregator, else the sandbox."""
+    aggregator_send_url: str = ""
+    aggregator_userid: str = ""
+    aggregator_password: str = ""
+    aggregator_sender: str = ""
+    """`original` on outbound aggregator messages: our sender id or short code."""
+    message_retention_days: int = DEFAULT_MESSAGE_RETENTION_DAYS
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -54,6 +69,19 @@ class Settings:
     def pepper(self) -> str:
         """The key mixed into every PIN hash: PIN_PEPPER, else the secret key. Keep it out of the database."""
         return self.pin_pepper or self.secret_key
+
+    @property
+    def production(self) -> bool:
+        return self.jembatan_env == PRODUCTION
+
+    @property
+    def outbound_provider(self) -> str:
+        """The SMS provider outbound messages go through (see `sms_provider`)."""
+        if self.sms_provider:
+            return self.sms_provider
+        if self.twilio_account_sid and self.twilio_auth_token and self.twilio_from:
+            return "twilio"
+        return "aggregator" if self.aggregator_send_url else "sandbox"
 
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> Settings:
         return replace(self, **dict(overrides or {}))
@@ -76,4 +104,11 @@ _ENV_FIELDS: dict[str, Any] = {
     "twilio_from": str,
     "twilio_api_base_url": str,
     "aggregator_credential": str,
+    "jembatan_env": str.lower,
+    "sms_provider": str.lower,
+    "aggregator_send_url": str,
+    "aggregator_userid": str,
+    "aggregator_password": str,
+    "aggregator_sender": str,
+    "message_retention_days": int,
 }

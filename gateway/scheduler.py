@@ -6,7 +6,7 @@ import sys
 
 from rq.cron import CronScheduler
 
-from gateway import logs
+from gateway import logs, safety
 from gateway.config import Settings
 from gateway.periodic import PERIODIC_JOBS
 from gateway.runtime import connect_redis
@@ -15,6 +15,7 @@ from gateway.runtime import connect_redis
 def main() -> int:
     logs.configure()
     settings = Settings.from_env()
+    safety.exit_if_unsafe(settings)  # production mode: refuse unsafe settings before working
     scheduler = CronScheduler(connection=connect_redis(settings.redis_url))
     for job in PERIODIC_JOBS:
         scheduler.register(

@@ -10,7 +10,7 @@ import sys
 
 from rq import Queue, SimpleWorker
 
-from gateway import logs
+from gateway import logs, safety
 from gateway.config import Settings
 from gateway.runtime import connect_redis
 
@@ -20,6 +20,7 @@ QUEUES = ("sms", "reminders", "scoring", "default")
 def main() -> int:
     logs.configure()
     settings = Settings.from_env()
+    safety.exit_if_unsafe(settings)  # production mode: refuse unsafe settings before working
     connection = connect_redis(settings.redis_url)
     queues = [Queue(name, connection=connection) for name in QUEUES]
     SimpleWorker(queues, connection=connection).work(with_scheduler=False)
