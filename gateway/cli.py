@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from gateway.channels.hop import Hop, InputStyle
 from gateway.config import Settings
 from gateway.menus import check_all, load_handlers
 from gateway.phones import UnusableNumber, normalize_msisdn
-from gateway.transcripts import Transcript, Turn
+from gateway.transcripts import Transcript
 
 DEMO_PHONE = "+6281311110001"
+DEV_BIND_ADDRESS = "127.0.0.1"
+"""Where `jembatan dev` (`make run`) listens unless BIND_ADDRESS says otherwise: this machine only."""
 
 
 def extra_checks() -> tuple[Callable[[Path, object], list[str]], ...]:
@@ -42,6 +42,12 @@ def cmd_menus_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
+    """Walk the menus; without REDIS_URL, the Redis `make run` would use (started, then stopped, if need be)."""
+    import getpass
+
+    import redis as redis_lib
+
+    from gateway import devservices, simulator
     from gateway.runtime import build_runtime
 
     try:
@@ -49,28 +55,44 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     except UnusableNumber:
         print(f"not a usable phone number: {args.phone}", file=sys.stderr)
         return 2
-    rt = build_runtime(settings)
-    if args.lang:
-        rt.store.remember_language(phone, args.lang)
-    session_id = f"sim-{secrets.token_hex(6)}"
-    code = rt.menus.current.menu.service_codes[0] if rt.menus.current.menu.service_codes else "*123#"
-    transcript = Transcript(name=args.name or "recorded walk", phone=phone, lang=args.lang, service_code=code)
-    entry, sequence = "", 1
-    print(f"Dialling {code} as {phone} (type 'q' to hang up)")
-    while True:
-        reply = rt.dialog.hop(Hop(session_id, phone, code, InputStyle.NEWEST, entry, sequence, "ussd"))
-        transcript.turns.append(Turn(entry, reply.text, reply.end))
-        print("-" * 30 + f"\n{reply.text}\n" + "-" * 30)
-        if reply.end:
-            break
-        entry = input("> ")
-        if entry.strip().lower() == "q":
-            break
-        sequence += 1
+    env = dict(os.environ)
+    if settings.database_url.startswith("sqlite"):
+        _prepare_dev_database(settings)
+    try:
+        with devservices.redis_for(env, devservices.DevOptions.from_env(env)) as found:
+            print(f"Redis: {found.note}", file=sys.stderr)
+            rt = build_runtime(settings.with_overrides({"redis_url": found.url}))
+            rt.redis.ping()
+            walker = simulator.walker_for(rt, phone, args.lang)
+            transcript = Transcript(name=args.name or "recorded walk", phone=phone, lang=args.lang,
+                                    service_code=walker.service_code)
+            print(f"Dialling {walker.service_code} as {phone} (type 'q' to hang up)")
+            warnings = simulator.walk(walker, transcript, input, getpass.getpass, print)
+    except KeyboardInterrupt:
+        print("\nhung up", file=sys.stderr)
+        return 130
+    except devservices.NoRedis as exc:
+        print(f"jembatan: {exc}; or start a Redis on 127.0.0.1:6379, or set REDIS_URL", file=sys.stderr)
+        return 1
+    except (redis_lib.ConnectionError, redis_lib.TimeoutError) as exc:
+        print(f"jembatan: cannot reach Redis ({exc}); start it, or unset REDIS_URL to use the embedded one",
+              file=sys.stderr)
+        return 1
     if args.record:
         Path(args.record).write_text(transcript.to_yaml(), encoding="utf-8")
-        print(f"transcript saved to {args.record}")
+        print(f"transcript saved to {args.record} (PINs as placeholders)")
+        for warning in warnings:
+            print(f"note: {warning}", file=sys.stderr)
     return 0
+
+
+def _prepare_dev_database(settings: Settings) -> None:
+    """A developer's SQLite, as `make run` prepares it: migrated, with the demo customers when empty."""
+    from gateway.banking.demo import seed_database
+    from gateway.banking.migrations import upgrade
+
+    upgrade(settings.database_url)
+    seed_database(settings.database_url, pepper=settings.pepper)
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -139,11 +161,31 @@ def cmd_reminders_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_data_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Replace message bodies older than the retention period (and expired one-time codes)."""
+    from datetime import timedelta
+
+    from sqlalchemy.orm import sessionmaker
+
+    from gateway.banking.db import make_engine
+    from gateway.messaging.retention import purge_messages
+    from gateway.runtime import utc_now
+
+    days = settings.message_retention_days if args.days is None else args.days
+    if days < 0:
+        print("--days must be 0 or more", file=sys.stderr)
+        return 2
+    done = purge_messages(sessionmaker(bind=make_engine(settings.database_url)), utc_now(), timedelta(days=days))
+    print(f"purged message bodies older than {days} days: {done}")
+    return 0
+
+
 def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
     """Migrate, seed when empty, then run the Procfile's web, worker and scheduler."""
     cmd_demo_seed(args, settings)
     bin_dir = Path(sys.executable).parent  # the venv's: gunicorn, python and honcho for the Procfile
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    env["BIND_ADDRESS"] = env.get("BIND_ADDRESS") or DEV_BIND_ADDRESS  # the Procfile alone binds all interfaces
     procfile = str(Path(__file__).resolve().parent.parent / "Procfile")
     os.execve(str(bin_dir / "honcho"), ["honcho", "start", "-f", procfile], env)
     return 0  # pragma: no cover
@@ -180,6 +222,10 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--now", help="e.g. 2026-11-28T08:30+07:00: act as if it were then")
     run.set_defaults(func=cmd_reminders_run)
     sub.add_parser("dev", help="migrate, seed and run web, worker and scheduler").set_defaults(func=cmd_dev)
+    data = sub.add_parser("data", help="stored customer data").add_subparsers(dest="data_command", required=True)
+    purge = data.add_parser("purge", help="remove SMS bodies older than MESSAGE_RETENTION_DAYS (default 30)")
+    purge.add_argument("--days", type=int, help="retention in days (default: MESSAGE_RETENTION_DAYS)")
+    purge.set_defaults(func=cmd_data_purge)
     return root
 
 

@@ -8,8 +8,13 @@ from rq.cron import CronScheduler
 
 from gateway import logs, safety
 from gateway.config import Settings
+from gateway.messaging.retention import purge_job
 from gateway.periodic import PERIODIC_JOBS
 from gateway.runtime import connect_redis
+
+PURGE_CRON = "17 2 * * *"
+"""Message retention (gateway.messaging.retention): daily at 02:17 in the scheduler's local time zone."""
+PURGE_TIMEOUT_S = 600
 
 
 def main() -> int:
@@ -21,6 +26,7 @@ def main() -> int:
         scheduler.register(
             job.func, queue_name=job.queue, interval=job.interval_s, cron=job.cron, job_timeout=job.timeout_s
         )
+    scheduler.register(purge_job, queue_name="default", cron=PURGE_CRON, job_timeout=PURGE_TIMEOUT_S)
     scheduler.start()
     return 0
 

@@ -25,6 +25,7 @@ from gateway.sms.otp import OneTimeCodes, Verdict
 
 PROVIDER_OPT_OUT = {"STOP": True, "START": False}
 """Twilio Advanced Opt-Out verdicts: Twilio already acted and answered; we record, and send nothing."""
+SMS_BANKING_OFF = "sms_banking_off"
 LANGUAGE_CHOSEN = "language"
 """The outcome of `sms.language`: the choice is stored with the customer, for every channel and reminders."""
 FALLBACK_REPLIES = {"unknown": "sms.not_registered", "error": "sms.error"}
@@ -43,6 +44,8 @@ class Dispatcher:
     catalog: Callable[[], Catalog]
     default_lang: str = "id"
     commands: Mapping[str, Command] = field(default_factory=lambda: COMMANDS)
+    opted_out: Callable[[str], bool] = field(default=lambda _msisdn: False)
+    """Whether a number opted out of SMS: it gets no one-time code (none issued, none counted)."""
 
     def decide(self, sms: InboundSms) -> Decision:
         found = match(self.book_source(), sms.body)
@@ -98,16 +101,32 @@ class Dispatcher:
             return Decision("not_registered", name, Reply("sms.not_registered"), lang)
         if customer.locked:
             return Decision("locked", name, Reply("sms.locked"), lang)
+        closed = self._sms_banking_gate(sms.sender, name, lang)
+        if closed is not None:
+            return closed
         if found.keyword.requires_auth:
             refused = self._authorise(sms.sender, found, lang)
             if refused is not None:
                 return refused
         return self._run(sms, found, lang)
 
+    def _sms_banking_gate(self, msisdn: str, keyword: str, lang: str) -> Decision | None:
+        """Every bank keyword shows money or personal loan data, or moves money: none works until the
+        customer switches SMS banking on over USSD with the PIN (gateway/banking/access.py)."""
+        try:
+            if self.services.bank.use_sms_banking(msisdn, self.services.now()):
+                return None
+        except BankUnavailable:
+            log.warning("sms from %s: bank unavailable", mask_msisdn(msisdn))
+            return Decision("bank_unavailable", keyword, Reply("sms.error"), lang)
+        return Decision(SMS_BANKING_OFF, keyword, Reply("access.sms_gate"), lang)
+
     def _authorise(self, msisdn: str, found: Match, lang: str) -> Decision | None:
         """None when the code is right; otherwise the decision that asks for (or refuses) a code."""
         name, command = found.keyword.name, found.command
         if found.code is None:
+            if self.opted_out(msisdn):
+                return Decision("code_opted_out", name, None, lang)
             code = self.codes.issue(msisdn, command)
             if code is None:
                 return Decision("code_limit", name, Reply("sms.auth.too_many"), lang)

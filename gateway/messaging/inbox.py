@@ -3,6 +3,10 @@
 Insert first, then process: the unique (provider, provider_message_id) row makes a provider's retry a
 no-op. Only a failure to store the message is reported to the caller (a 5xx, so the provider retries);
 anything after that is logged and recorded as the message's outcome, and answered with `sms.error`.
+
+"Stored" means durably: when the database cannot take the row, or Redis is down while the message is
+decided (codes, languages, the reply's job), `receive` raises `StorageUnavailable` and keeps nothing, so
+the provider's retry is processed when the part is back (not recorded as a duplicate of a lost message).
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from redis.exceptions import RedisError
+from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from gateway.gsm7 import to_gsm7
@@ -25,13 +30,23 @@ from gateway.messaging.models import InboundMessageRow
 from gateway.messaging.outbox import JobQueue, enqueue_outbox, queue_sms, set_opt_out
 from gateway.phones import mask_msisdn
 from gateway.sms.book import KeywordBook
-from gateway.sms.inbound import InboundSms
+from gateway.sms.inbound import InboundSms, clean_text
 from gateway.sms.scrub import scrub
 
 BANK_NAME_KEY = "sms.bank"
 """The bank's short name, a text like any other (`{bank}` in replies)."""
 
 log = logging.getLogger(__name__)
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+class StorageUnavailable(RuntimeError):
+    """The message could not be stored durably; `part` is what failed (`database` or `redis`)."""
+
+    def __init__(self, part: str, cause: BaseException) -> None:
+        super().__init__(f"{part}: {cause.__class__.__name__}")
+        self.part = part
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,9 @@ class Inbox:
             return Received(None, "duplicate")
         try:
             decision = self.dispatcher.decide(sms)
+        except RedisError as exc:
+            self._release(inbound_id)
+            raise StorageUnavailable("redis", exc) from exc
         except Exception:
             log.exception("sms %d from %s: could not decide", inbound_id, mask_msisdn(sms.sender))
             decision = Decision("error", reply=Reply("sms.error"), lang=self.dispatcher.default_lang)
@@ -71,6 +89,9 @@ class Inbox:
             decision = replace(decision, outcome=f"{decision.outcome}_truncated")
         try:
             outbox_id = self._settle(inbound_id, sms.sender, f"reply:{sms.provider}:{message_id}", decision, now)
+        except DATABASE_DOWN as exc:  # the reply is not stored: let the provider's retry try again
+            self._release(inbound_id)
+            raise StorageUnavailable("database", exc) from exc
         except Exception:
             log.exception("sms %d from %s: could not record the outcome", inbound_id, mask_msisdn(sms.sender))
             return Received(inbound_id, "error")
@@ -82,14 +103,16 @@ class Inbox:
         """A message we cannot answer (a sender that is no phone number): kept for the record only.
         False when it was already recorded."""
         now = self.clock()
-        stored = self._store(provider, message_id or _derived_id_raw(raw_sender, body, now), raw_sender[:32],
-                             scrub(body, self.book_source()), now, outcome)
+        stored = self._store(provider, message_id or _derived_id_raw(raw_sender, body, now),
+                             clean_text(raw_sender)[:32], scrub(body, self.book_source()), now, outcome)
         return stored is not None
 
     def _store(self, provider: str, message_id: str, sender: str, body: str, now: datetime,
                outcome: str = "received") -> int | None:
-        row = InboundMessageRow(provider=provider, provider_message_id=message_id[:64], from_msisdn=sender,
-                                body=body, keyword="", outcome=outcome, received_at=now)
+        """The new row's id; None when this message id was stored before. The id is whole (the parser
+        refused ids too long for the column); NUL characters never reach the database."""
+        row = InboundMessageRow(provider=provider, provider_message_id=message_id, from_msisdn=sender,
+                                body=clean_text(body), keyword="", outcome=outcome, received_at=now)
         try:
             with self.sessions() as db, db.begin():
                 db.add(row)
@@ -97,6 +120,16 @@ class Inbox:
                 return row.id
         except IntegrityError:
             return None
+        except DATABASE_DOWN as exc:
+            raise StorageUnavailable("database", exc) from exc
+
+    def _release(self, inbound_id: int) -> None:
+        """Forget a message that could not be decided, so the provider's retry is processed afresh."""
+        try:
+            with self.sessions() as db, db.begin():
+                db.execute(delete(InboundMessageRow).where(InboundMessageRow.id == inbound_id))
+        except DATABASE_DOWN:
+            log.warning("sms %d: could not be released; its retry counts as a duplicate", inbound_id)
 
     def _settle(self, inbound_id: int, sender: str, key: str, decision: Decision, now: datetime) -> int | None:
         with self.sessions() as db, db.begin():
@@ -121,8 +154,8 @@ class Inbox:
     def _enqueue(self, outbox_id: int) -> None:
         try:
             enqueue_outbox(self.queue, [outbox_id])
-        except Exception:  # Redis down: the row is safe, and the sweeper enqueues it later
-            log.exception("outbox %d: could not enqueue; the sweeper will", outbox_id)
+        except Exception as exc:  # Redis down: the row is safe, and the sweeper enqueues it later
+            log.warning("outbox %d: could not enqueue (%s); the sweeper will", outbox_id, exc.__class__.__name__)
 
 
 def _derived_id(sms: InboundSms, now: datetime) -> str:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.banking.models import KEY_LENGTH, Base, UTCDateTime
 
+MESSAGE_ID_LENGTH = 128
+
 
 class OutboxStatus(str, Enum):
     PENDING = "pending"  # written, not yet handed to a provider
@@ -74,7 +76,8 @@ class InboundMessageRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     provider: Mapped[str] = mapped_column(String(20))
-    provider_message_id: Mapped[str] = mapped_column(String(64))
+    provider_message_id: Mapped[str] = mapped_column(String(MESSAGE_ID_LENGTH))
+    """Whole, never cut (gateway.sms.inbound.MAX_MESSAGE_ID_CHARS refuses longer ids)."""
     from_msisdn: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(Text)
     keyword: Mapped[str] = mapped_column(String(20), default="")

@@ -10,6 +10,7 @@ The idempotency key is unique: writing the same message twice returns the first 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -29,6 +30,16 @@ SEND_JOB = "gateway.jobs.send_outbox_batch"
 """By name, so this module does not import the jobs (which import it)."""
 SEND_JOB_TIMEOUT_S = 300
 JOB_RESULT_TTL_S = 3600
+SECRET_PURPOSES = frozenset({"auth_code"})
+"""Purposes whose body holds a one-time code: kept masked once the message is sent, suppressed, failed,
+expired or cancelled (any state but pending/sending, where the sender still needs it)."""
+SECRET_MASK = "******"
+_SECRET_DIGITS = re.compile(r"(?<![0-9])[0-9]{4,8}(?![0-9])")
+
+
+def redacted(purpose: str, body: str) -> str:
+    """The body to keep at rest: codes masked for SECRET_PURPOSES, unchanged otherwise."""
+    return _SECRET_DIGITS.sub(SECRET_MASK, body) if purpose in SECRET_PURPOSES else body
 
 
 class JobQueue(Protocol):
@@ -49,6 +60,8 @@ def queue_sms(db: Session, *, to: str, body: str, purpose: str, key: str, now: d
     if not required_by_contract and is_opted_out(db, to):
         status = OutboxStatus.SUPPRESSED
     # A row due now is assumed enqueued by the caller after commit; the sweeper covers a crash in between.
+    if status is OutboxStatus.SUPPRESSED:
+        body = redacted(purpose, body)  # never sent: nothing needs the code
     row = OutboxRow(idempotency_key=key, to_msisdn=to, body=body, purpose=purpose,
                     required_by_contract=required_by_contract, segments=segments(body), status=status.value,
                     created_at=now, not_before=start, expires_at=expires_at or start + DEFAULT_VALIDITY,

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from gateway.messaging.context import OutboxContext
 from gateway.messaging.models import OutboxRow, OutboxStatus
-from gateway.messaging.outbox import set_opt_out
+from gateway.messaging.outbox import redacted, set_opt_out
 from gateway.messaging.status import mark_sent
 from gateway.phones import mask_msisdn
 from gateway.sms.providers import (
@@ -64,7 +64,7 @@ def send_one(ctx: OutboxContext, outbox_id: int) -> str:
         if row is None:
             return "not_claimed"
         if row.expires_at is not None and row.expires_at <= now:
-            _finish(db, row.id, OutboxStatus.EXPIRED, now)
+            _finish(db, row, OutboxStatus.EXPIRED, now)
             return "expired"
         try:
             with db.begin_nested():
@@ -73,7 +73,7 @@ def send_one(ctx: OutboxContext, outbox_id: int) -> str:
             log.exception("outbox %d: still_wanted hook for %r failed; retrying later", row.id, row.purpose)
             return _retry_later(ctx, db, row, TemporaryFailure("still_wanted hook failed"), now)
         if not wanted:
-            _finish(db, row.id, OutboxStatus.CANCELLED, now)
+            _finish(db, row, OutboxStatus.CANCELLED, now)
             return "cancelled"
     return _send(ctx, row, now)
 
@@ -129,7 +129,7 @@ def _temporary(ctx: OutboxContext, row: Claimed, exc: TemporaryFailure, now: dat
 def _retry_later(ctx: OutboxContext, db: Session, row: Claimed, exc: TemporaryFailure, now: datetime) -> str:
     code = str(exc.code or exc.status or "temporary")
     if row.attempts >= ctx.max_attempts:
-        _finish(db, row.id, OutboxStatus.FAILED, now, code)
+        _finish(db, row, OutboxStatus.FAILED, now, code)
         return "failed"
     wait_s = max(exc.retry_after_s or 0, BACKOFF_S[min(row.attempts, len(BACKOFF_S)) - 1])
     db.execute(
@@ -145,20 +145,21 @@ def _retry_later(ctx: OutboxContext, db: Session, row: Claimed, exc: TemporaryFa
 
 def _permanent(ctx: OutboxContext, row: Claimed, exc: PermanentFailure, now: datetime) -> str:
     with ctx.sessions() as db, db.begin():
-        _finish(db, row.id, OutboxStatus.FAILED, now, str(exc.code))
+        _finish(db, row, OutboxStatus.FAILED, now, str(exc.code))
         if exc.reason is FailureReason.OPTED_OUT:
             set_opt_out(db, row.to, True, str(exc.code), now)
     log.warning("outbox %d to %s: permanent failure %s", row.id, mask_msisdn(row.to), exc.reason.value)
     return "failed"
 
 
-def _finish(db: Session, outbox_id: int, status: OutboxStatus, now: datetime, code: str | None = None) -> None:
-    values: dict[str, object] = {"status": status.value, "updated_at": now}
+def _finish(db: Session, row: Claimed, status: OutboxStatus, now: datetime, code: str | None = None) -> None:
+    """A final state; a one-time code in the body is masked (nothing will send it any more)."""
+    values: dict[str, object] = {"status": status.value, "updated_at": now, "body": redacted(row.purpose, row.body)}
     if code is not None:
         values["error_code"] = code
     db.execute(
         update(OutboxRow)
-        .where(OutboxRow.id == outbox_id, OutboxRow.status == OutboxStatus.SENDING.value)
+        .where(OutboxRow.id == row.id, OutboxRow.status == OutboxStatus.SENDING.value)
         .values(**values)
         .execution_options(synchronize_session=False)
     )

@@ -6,7 +6,6 @@ on the row (`MessageStatus.supersedes`), so `sent` after `delivered` changes not
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from enum import Enum
 
@@ -14,12 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.messaging.models import OutboxRow, OutboxStatus
+from gateway.messaging.outbox import redacted
 from gateway.sms.inbound import StatusUpdate
 from gateway.sms.providers import MessageStatus, SendResult
 
-SCRUB_AFTER_SEND = frozenset({"auth_code"})
-"""Purposes whose body holds a secret: once the provider has it, the row keeps only a masked copy."""
-_SECRET_DIGITS = re.compile(r"\b\d{4,8}\b")
 _OUTBOX_STATUS = {
     MessageStatus.DELIVERED: OutboxStatus.DELIVERED,
     MessageStatus.READ: OutboxStatus.DELIVERED,
@@ -47,8 +44,7 @@ def mark_sent(db: Session, outbox_id: int, result: SendResult, now: datetime) ->
     if row.status == OutboxStatus.SENDING.value:
         row.status = OutboxStatus.SENT.value
     _take(row, result.status, None)
-    if row.purpose in SCRUB_AFTER_SEND:
-        row.body = _SECRET_DIGITS.sub("******", row.body)
+    row.body = redacted(row.purpose, row.body)  # once the provider has it, a code is kept masked
     row.updated_at = now
     return True
 
@@ -68,6 +64,7 @@ def apply_status(db: Session, update: StatusUpdate, outbox_id: int | None, now: 
     row.provider_id = update.provider_message_id
     if not _take(row, update.status, update.error_code):
         return StatusOutcome.STALE
+    row.body = redacted(row.purpose, row.body)  # the provider has it (the sender keeps its own copy)
     row.sent_at = row.sent_at or now
     row.updated_at = now
     return StatusOutcome.APPLIED

@@ -1,14 +1,15 @@
 """Build the SMS channel's parts from Settings: the provider, the outbox context, the inbox.
 
-Twilio when its credentials and sender are configured, otherwise the sandbox (nothing leaves the
-machine; `GET /sms/sandbox` lists what would have gone).
+The provider is `Settings.outbound_provider`: Twilio when its credentials and sender are configured,
+else the local aggregator when AGGREGATOR_SEND_URL is set, else the sandbox (nothing leaves the machine;
+`GET /sms/sandbox` lists what would have gone, in development mode and to loopback callers only).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ from gateway.messaging.commands import LanguageMemory
 from gateway.messaging.context import OutboxContext
 from gateway.messaging.dispatch import Dispatcher
 from gateway.messaging.inbox import Inbox
-from gateway.messaging.outbox import QUEUE_NAME
+from gateway.messaging.outbox import QUEUE_NAME, is_opted_out
+from gateway.outages import OutageLog
+from gateway.sms.aggregator_provider import AggregatorAccount, AggregatorProvider
 from gateway.sms.book import KeywordBook
 from gateway.sms.keywords import load_keywords
 from gateway.sms.otp import OneTimeCodes
@@ -37,6 +40,7 @@ KEYWORDS_FILE = "sms.yaml"
 TWILIO_PATH = "/sms/twilio"
 STATUS_PATH = "/sms/twilio/status"
 AGGREGATOR_PATH = "/sms/aggregator"
+AGGREGATOR_DELIVERED_PATH = "/sms/aggregator/delivered"
 SANDBOX_PATH = "/sms/sandbox"
 MESSAGING_SERVICE_PREFIX = "MG"
 
@@ -48,7 +52,12 @@ def twilio_configured(settings: Settings) -> bool:
 
 
 def build_provider(settings: Settings, client: redis.Redis) -> tuple[SmsProvider, str]:
-    if not twilio_configured(settings):
+    name = settings.outbound_provider
+    if name == "aggregator" and settings.aggregator_send_url:
+        account = AggregatorAccount(settings.aggregator_send_url, settings.aggregator_userid,
+                                    settings.aggregator_password, settings.aggregator_sender)
+        return AggregatorProvider(account), "aggregator"
+    if name != "twilio" or not twilio_configured(settings):
         return SandboxProvider(client), "sandbox"
     sender: dict[str, Any] = (
         {"messaging_service_sid": settings.twilio_from}
@@ -82,10 +91,20 @@ class SmsChannel:
     book: KeywordBook
     inbox: Inbox
     outbox: OutboxContext
+    outages: OutageLog = field(default_factory=lambda: OutageLog(logging.getLogger("gateway.web.sms")))
+    """One log line per failure cause per interval when a message cannot be stored."""
 
     @property
     def sandbox(self) -> bool:
         return self.outbox.provider_name == "sandbox"
+
+
+def _opt_out_lookup(outbox: OutboxContext) -> Callable[[str], bool]:
+    def opted_out(msisdn: str) -> bool:
+        with outbox.sessions() as db:
+            return is_opted_out(db, msisdn)
+
+    return opted_out
 
 
 def build_sms_channel(
@@ -104,7 +123,8 @@ def build_sms_channel(
     book = load_keywords(path)
     outbox = build_outbox_context(settings, client, engine, clock)
     codes = OneTimeCodes(client, settings.secret_key.encode())
-    dispatcher = Dispatcher(lambda: book, handlers, services, codes, languages, catalog, settings.default_lang)
+    dispatcher = Dispatcher(lambda: book, handlers, services, codes, languages, catalog, settings.default_lang,
+                            opted_out=_opt_out_lookup(outbox))
     inbox = Inbox(outbox.sessions, lambda: book, dispatcher, outbox.queue, catalog, clock)
     log.info("sms channel ready: provider %s, %d keywords", outbox.provider_name, len(book.keywords))
     return SmsChannel(settings, client, book, inbox, outbox)

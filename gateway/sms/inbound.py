@@ -8,6 +8,7 @@ wrong behind a proxy).
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -21,12 +22,17 @@ from twilio.request_validator import (
 )
 
 from gateway.phones import UnusableNumber, normalize_msisdn
+from gateway.sms.numbers import ascii_int
 from gateway.sms.providers import MessageStatus
 
 MAX_BODY_CHARS = 1600
 """Longer bodies are cut to this for processing and flagged `truncated`."""
 AGGREGATOR_ACK = "000"
 """What DartMedia-style aggregators expect as the response body for a received message."""
+MAX_MESSAGE_ID_CHARS = 128
+"""A provider's message id is stored whole; a longer one (or one with control characters) is refused
+with 400 (never cut: two ids sharing a prefix would become one message, and the second be dropped)."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class HeaderLookup(Protocol):
@@ -43,6 +49,7 @@ class RejectReason(str, Enum):
     MISSING_FIELD = "missing_field"
     UNUSABLE_NUMBER = "unusable_number"
     UNKNOWN_STATUS = "unknown_status"
+    BAD_MESSAGE_ID = "bad_message_id"
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,8 @@ def parse_twilio(form: Mapping[str, Any], headers: HeaderLookup, url: str, auth_
     sid = _field(form, "MessageSid") or _field(form, "SmsSid")
     if not sid:
         return Rejected(RejectReason.MISSING_FIELD, "MessageSid")
+    if not usable_message_id(sid):
+        return Rejected(RejectReason.BAD_MESSAGE_ID)
     body, truncated = _bounded(_field(form, "Body", strip=False))
     opt_out = _field(form, "OptOutType").upper() or None
     return InboundSms(sender, _field(form, "To"), body, "twilio", sid, truncated, opt_out)
@@ -112,12 +121,14 @@ def parse_twilio_status(
     raw_status = (_field(form, "MessageStatus") or _field(form, "SmsStatus")).lower()
     if not sid or not raw_status:
         return Rejected(RejectReason.MISSING_FIELD, "MessageSid and MessageStatus")
+    if not usable_message_id(sid):
+        return Rejected(RejectReason.BAD_MESSAGE_ID)
     try:
         status = MessageStatus(raw_status)
     except ValueError:
         return Rejected(RejectReason.UNKNOWN_STATUS, raw_status)
     code = _field(form, "ErrorCode")
-    return StatusUpdate(sid, status, int(code) if code.isdigit() else None)
+    return StatusUpdate(sid, status, ascii_int(code))
 
 
 def parse_aggregator(params: Mapping[str, Any], credential: str, expected_credential: str) -> InboundSms | Rejected:
@@ -128,11 +139,24 @@ def parse_aggregator(params: Mapping[str, Any], credential: str, expected_creden
     original, sendto = _field(params, "original"), _field(params, "sendto")
     if not original or not sendto:
         return Rejected(RejectReason.MISSING_FIELD, "original and sendto")
+    message_id = _field(params, "messageid")
+    if message_id and not usable_message_id(message_id):
+        return Rejected(RejectReason.BAD_MESSAGE_ID)
     sender = _sender(original)
     if isinstance(sender, Rejected):
         return sender
     body, truncated = _bounded(_field(params, "message", strip=False))
-    return InboundSms(sender, sendto, body, "aggregator", _field(params, "messageid"), truncated)
+    return InboundSms(sender, sendto, body, "aggregator", message_id, truncated)
+
+
+def usable_message_id(message_id: str) -> bool:
+    """At most MAX_MESSAGE_ID_CHARS and no control characters (a NUL cannot be stored in PostgreSQL)."""
+    return len(message_id) <= MAX_MESSAGE_ID_CHARS and not _CONTROL.search(message_id)
+
+
+def clean_text(text: str) -> str:
+    """Without NUL characters, which PostgreSQL text cannot hold; everything else is kept as sent."""
+    return text.replace("\x00", "")
 
 
 def _check_signature(form: Mapping[str, Any], headers: HeaderLookup, url: str, auth_token: str) -> Rejected | None:
@@ -158,7 +182,13 @@ def _field(form: Mapping[str, Any], name: str, *, strip: bool = True) -> str:
     value = form.get(name)
     if not isinstance(value, str):
         return ""
+    if "\x00" in value and name not in _ID_FIELDS:
+        value = clean_text(value)
     return value.strip() if strip else value
+
+
+_ID_FIELDS = frozenset({"MessageSid", "SmsSid", "messageid"})
+"""Ids are refused when they hold a control character (usable_message_id), never silently changed."""
 
 
 def _header(headers: HeaderLookup, name: str) -> str | None:

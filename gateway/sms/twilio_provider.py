@@ -16,6 +16,7 @@ from twilio.http.response import Response
 from twilio.rest import Client
 
 from gateway.phones import mask_msisdn
+from gateway.sms.numbers import ascii_int
 from gateway.sms.providers import (
     DEFAULT_VALIDITY_PERIOD_S,
     TWILIO_REASONS,
@@ -163,4 +164,5 @@ def _status(raw: Any) -> MessageStatus:
 def _retry_after_s(headers: dict[str, str]) -> float | None:
     """Seconds from a `Retry-After: 30` header; the HTTP-date form is ignored (no clock here)."""
     raw = next((v.strip() for k, v in headers.items() if k.lower() == "retry-after"), "")
-    return float(raw) if raw.isdigit() else None
+    seconds = ascii_int(raw)
+    return float(seconds) if seconds is not None else None
