@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from gateway import logs, safety
@@ -39,8 +39,8 @@ def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None 
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
-        log.exception("unhandled error")
-        reply = app.extensions["jembatan"].dialog.notice("engine.error")
-        return Response(f"END {reply.text}", status=500, mimetype="text/plain")
+        """Outside USSD (whose blueprint answers a localized END): a bare 500, the traceback only in the log."""
+        log.exception("unhandled error on %r", request.path[:80])
+        return Response("500 Internal Server Error", status=500, mimetype="text/plain")
 
     return app

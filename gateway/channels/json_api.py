@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.channels.hop import MAX_ID_LENGTH, MAX_TEXT_LENGTH, BadHop, Hop, InputStyle
+from gateway.channels.hop import BadHop, Hop, InputStyle, check_fields, is_clean_id
 from gateway.phones import UnusableNumber, normalize_msisdn
 
 MAX_SEQUENCE = 10_000
@@ -31,20 +31,22 @@ def parse(body: Any) -> Hop:
         raise BadHop("engine.bad_request", "sequence must be a whole number from 1")
     if text is None:
         text = ""
-    if not isinstance(text, str) or len(text) > MAX_TEXT_LENGTH or len(session_id) > MAX_ID_LENGTH:
-        raise BadHop("engine.bad_request", "input must be a short string")
+    if not isinstance(text, str):
+        raise BadHop("engine.bad_request", "input must be a string")
+    session_id, code = session_id.strip(), code.strip()
+    check_fields(session_id, code, msisdn, text)
     try:
         number = normalize_msisdn(msisdn)
     except UnusableNumber as exc:
         raise BadHop("engine.bad_number", str(exc)) from exc
-    return Hop(
-        session_id=session_id.strip(),
-        msisdn=number,
-        service_code=code.strip(),
-        style=InputStyle.NEWEST,
-        text=text,
-        sequence=sequence,
-    )
+    return Hop(session_id=session_id, msisdn=number, service_code=code, style=InputStyle.NEWEST, text=text,
+               sequence=sequence)
+
+
+def echo_id(body: Any) -> str:
+    """The request's session id when it is safe to repeat in the reply, else ""."""
+    raw = body.get("sessionId") if isinstance(body, dict) else None
+    return raw.strip() if isinstance(raw, str) and is_clean_id(raw) else ""
 
 
 def render(session_id: str, text: str, end: bool) -> dict[str, Any]:

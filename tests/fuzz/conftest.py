@@ -1,0 +1,22 @@
+"""Fuzz fixtures: the demo app on SQLite and PostgreSQL with real Redis; a per-endpoint request count at the end."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+from sqlalchemy import Engine
+
+from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.fuzz.support import REQUESTS, Fuzzer, fuzz_app
+
+
+@pytest.fixture
+def fuzzer(db_engine: Engine, redis_client: redis.Redis) -> Fuzzer:  # noqa: F811
+    app = fuzz_app(db_engine)
+    return Fuzzer(app, app.test_client(), redis_client, db_engine)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if REQUESTS:
+        counts = ", ".join(f"{endpoint} {count}" for endpoint, count in sorted(REQUESTS.items()))
+        terminalreporter.write_line(f"fuzz requests per endpoint: {counts} (total {sum(REQUESTS.values())})")
