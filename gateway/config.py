@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from gateway.redis_keys import LANGUAGE_TTL_S
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "jembatan.db"
 DEFAULT_SESSION_TTL_S = 300
@@ -36,6 +38,8 @@ class Settings:
     resume_window_s: int = DEFAULT_RESUME_WINDOW_S
     hop_lock_s: int = DEFAULT_HOP_LOCK_S
     retry_wait_s: float = DEFAULT_RETRY_WAIT_S
+    language_ttl_s: int = LANGUAGE_TTL_S
+    """How long Redis caches a number's language (the bank keeps a customer's); LANGUAGE_TTL_S."""
     public_url: str = ""
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
@@ -98,6 +102,7 @@ _ENV_FIELDS: dict[str, Any] = {
     "pin_pepper": str,
     "session_ttl_s": int,
     "resume_window_s": int,
+    "language_ttl_s": int,
     "public_url": str,
     "twilio_account_sid": str,
     "twilio_auth_token": str,

@@ -7,19 +7,23 @@ import hmac
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
+from gateway.banking.interface import BankUnavailable
 from gateway.channels.hop import Hop, InputStyle
 from gateway.engine.api import Effect, Handler, HostServices
-from gateway.engine.state import SessionState
 from gateway.engine.step import Context, Reply, advance, begin
 from gateway.menus import MenuBook
+from gateway.outages import OutageLog
 from gateway.phones import mask_msisdn
-from gateway.sessions import SessionStore, StoredSession
+from gateway.sessions import Opened, SessionStore, StoredSession, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 EffectSink = Callable[[str, Sequence[Effect]], None]
+UNAVAILABLE = "engine.unavailable"
+"""The END a caller gets while Redis is down (locales/*.resilience.yaml)."""
 
 
 def make_sealer(secret: str) -> Callable[[str], str]:
@@ -32,6 +36,15 @@ def make_sealer(secret: str) -> Callable[[str], str]:
     return seal
 
 
+@runtime_checkable
+class CustomerLanguages(Protocol):
+    """The part of the bank (`gateway.banking.interface.Bank`) that keeps a customer's language for good."""
+
+    def customer_language(self, msisdn: str) -> str | None: ...
+
+    def set_language(self, msisdn: str, lang: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class Dialog:
     menus: MenuBook
@@ -42,32 +55,42 @@ class Dialog:
     default_lang: str
     retry_wait_s: float
     on_effects: EffectSink | None = None
+    languages: CustomerLanguages | None = None
+    """Where a customer's language is kept for good (the bank); Redis only caches it."""
+    outages: OutageLog = field(default_factory=lambda: OutageLog(log))
 
     def notice(self, key: str, lang: str | None = None) -> Reply:
+        """An END text from the current catalogue: needs neither Redis nor the bank."""
         catalog = self.menus.current.catalog
+        if not catalog.has(catalog.default_lang, key):  # an operator's locales without the newer engine keys
+            key = "engine.error"
         return Reply(catalog.render(lang or self.default_lang, key), end=True)
 
     def hop(self, hop: Hop) -> Reply:
         started = time.perf_counter()
         token = self.seal(hop.text) if hop.style is InputStyle.CUMULATIVE else f"#{hop.sequence}"
-        opened = self.store.open(hop.session_id, hop.msisdn)
+        try:
+            opened = self.store.open_in_turn(hop.session_id, hop.msisdn, self.retry_wait_s)
+        except StoreUnavailable as down:
+            self.outages.failed("redis", down.cause)
+            return self.notice(UNAVAILABLE)
+        self.outages.recovered("redis")
         if not opened.locked:
-            done = self.store.wait_for(hop.session_id, hop.msisdn, token, self.retry_wait_s)
-            log.info(
-                "hop %s %s: retry while in flight, %s",
-                mask_msisdn(hop.msisdn),
-                hop.session_id,
-                "answered from store" if done else "still busy",
-            )
-            return Reply(done.reply, done.end) if done else self.notice("engine.busy", opened.lang)
+            log.info("hop %s %s: the session's previous hop still holds the lock", mask_msisdn(hop.msisdn),
+                     hop.session_id)
+            return self.notice("engine.busy", opened.lang)
         try:
             record = opened.record
             if record is not None and (record.token == token or record.end or self._stale(hop, record)):
-                self.store.release(hop.session_id, hop.msisdn)
+                self.store.release(hop.session_id, hop.msisdn, opened.owner)
                 return Reply(record.reply, record.end)
-            reply, effects = self._run(hop, record, opened.lang, opened.resumable, token)
+            reply, effects = self._run(hop, opened, token)
+        except StoreUnavailable as down:
+            self.outages.failed("redis", down.cause)
+            self._release_quietly(hop, opened.owner)
+            return self.notice(UNAVAILABLE, opened.lang)
         except Exception:
-            self.store.release(hop.session_id, hop.msisdn)
+            self._release_quietly(hop, opened.owner)
             log.exception("hop %s %s failed", mask_msisdn(hop.msisdn), hop.session_id)
             return self.notice("engine.error", opened.lang)
         if effects and self.on_effects is not None:
@@ -75,25 +98,33 @@ class Dialog:
         log.debug("hop %s %s %.1fms", mask_msisdn(hop.msisdn), hop.session_id, (time.perf_counter() - started) * 1000)
         return reply
 
+    def _release_quietly(self, hop: Hop, owner: str) -> None:
+        """After a failure: free the lock if Redis still answers (else it expires by itself)."""
+        try:
+            self.store.release(hop.session_id, hop.msisdn, owner)
+        except StoreUnavailable as down:
+            self.outages.failed("redis", down.cause)
+
     def _stale(self, hop: Hop, record: StoredSession) -> bool:
         return hop.style is InputStyle.NEWEST and hop.sequence < record.consumed
 
-    def _run(self, hop: Hop, record: StoredSession | None, lang: str | None, resumable: SessionState | None,
-             token: str) -> tuple[Reply, list[Effect]]:
-        if record is None:
-            found = self.menus.for_code(hop.service_code)
-            if found is None:
-                self.store.release(hop.session_id, hop.msisdn)
-                log.info("hop %s: unknown service code %r", mask_msisdn(hop.msisdn), hop.service_code[:20])
-                return self.notice("engine.unknown_service", lang), []
-            loaded = found
-        else:
-            loaded = self.menus.for_version(record.state.menu_version)
+    def _run(self, hop: Hop, opened: Opened, token: str) -> tuple[Reply, list[Effect]]:
+        record = opened.record
+        loaded = self.menus.for_code(hop.service_code) if record is None else \
+            self.menus.for_version(record.state.menu_version)
+        if loaded is None:
+            self.store.release(hop.session_id, hop.msisdn, opened.owner)
+            log.info("hop %s: unknown service code %r", mask_msisdn(hop.msisdn), hop.service_code[:20])
+            return self.notice("engine.unknown_service", opened.lang), []
         ctx = Context(menu=loaded.menu, catalog=loaded.catalog, handlers=self.handlers, services=self.services,
                       seal=self.seal, msisdn=hop.msisdn, session_id=hop.session_id, channel=hop.channel)
         consumed = record.consumed if record else 0
+        cache_lang: str | None = None
         if record is None:
-            outcome = begin(ctx, lang if lang in loaded.catalog.languages else self.default_lang, resumable)
+            lang = opened.lang
+            if lang is None:  # a cache miss: the bank keeps a customer's language; one read, then cached again
+                lang = cache_lang = self._customer_language(hop.msisdn)
+            outcome = begin(ctx, lang if lang in loaded.catalog.languages else self.default_lang, opened.resumable)
             state, reply = outcome.state, outcome.reply
             effects, failures = list(outcome.effects), list(outcome.failures)
         else:
@@ -107,7 +138,29 @@ class Dialog:
             failures.extend(outcome.failures)
         for failure in failures:
             log.warning("hop %s %s: %s", mask_msisdn(hop.msisdn), hop.session_id, failure)
-        remember = next((str(e.payload["lang"]) for e in effects if e.kind == "remember_language"), None)
+        chosen = next((str(e.payload["lang"]) for e in effects if e.kind == "remember_language"), None)
         stored = StoredSession(state, hop.consumed_after(consumed), token, reply.text, reply.end)
-        self.store.save(hop.session_id, hop.msisdn, stored, remember)
+        if not self.store.save(hop.session_id, hop.msisdn, stored, chosen or cache_lang, opened.owner):
+            log.warning("hop %s %s overran its lock; the lock now held by a later hop was kept",
+                        mask_msisdn(hop.msisdn), hop.session_id)
+        if chosen:
+            self._keep_language(hop.msisdn, chosen)
         return reply, [e for e in effects if e.kind != "remember_language"]
+
+    def _customer_language(self, msisdn: str) -> str | None:
+        if self.languages is None:
+            return None
+        try:
+            return self.languages.customer_language(msisdn)
+        except BankUnavailable as exc:
+            self.outages.failed("bank", exc)
+            return None
+
+    def _keep_language(self, msisdn: str, lang: str) -> None:
+        """Write a language choice through to the bank, after the session is saved (Redis has it cached)."""
+        if self.languages is None:
+            return
+        try:
+            self.languages.set_language(msisdn, lang)
+        except BankUnavailable as exc:
+            self.outages.failed("bank", exc)

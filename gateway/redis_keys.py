@@ -1,8 +1,25 @@
-"""Every Redis key the gateway writes, one prefix per kind. A caller's USSD keys share one hash slot."""
+"""Every Redis key the gateway writes, one prefix per kind. A caller's USSD keys share one hash slot.
+
+Every key expires, except those in `NO_TTL` (tests/integration/test_redis_ttl.py holds us to it):
+
+    session     jmb:{msisdn}:s:<session id>     Settings.session_ttl_s (300 s)
+    hop_lock    jmb:{msisdn}:lock:<session id>  Settings.hop_lock_s (10 s), owner-checked
+    resume      jmb:{msisdn}:resume             Settings.resume_window_s (180 s)
+    language    jmb:{msisdn}:lang               Settings.language_ttl_s (30 days): a cache;
+                                                a customer's language lives in the bank (customers.lang)
+    sms_code    jmb:{msisdn}:sms:code           CODE_TTL_S (gateway.sms.otp)
+    sms_codes_issued  ...:sms:codes-issued      one hour
+    sandbox_sent      jmb:sandbox:sent:<key>    SANDBOX_DEDUP_TTL_S (gateway.sms.sandbox)
+    SANDBOX_MESSAGES  jmb:sandbox:messages      no TTL: a list capped by LTRIM, development sandbox only
+
+RQ's own keys (`rq:*`) are RQ's: it expires jobs and results itself and keeps its registries.
+"""
 
 from __future__ import annotations
 
 PREFIX = "jmb:"
+LANGUAGE_TTL_S = 30 * 24 * 3600
+"""How long a number's language stays cached; a miss for a customer reads it from the bank again."""
 
 
 def _caller(msisdn: str) -> str:
@@ -37,6 +54,8 @@ def sms_codes_issued(msisdn: str) -> str:
 
 
 SANDBOX_MESSAGES = f"{PREFIX}sandbox:messages"
+NO_TTL = (SANDBOX_MESSAGES,)
+"""Keys kept without a TTL on purpose (see the table above)."""
 
 
 def sandbox_sent(idempotency_key: str) -> str:

@@ -1,10 +1,17 @@
-"""The only code that touches session keys in Redis: one round trip to open a hop, one to save it."""
+"""The only code that touches session keys in Redis: one round trip to open a hop, one to save it.
+
+The hop lock holds a random owner token; only its owner deletes it (compare-and-delete in Lua), so a hop
+that overran its lock cannot delete the lock of the hop that came after it. Every Redis failure leaves
+this module as `StoreUnavailable`, which the dialog answers with a polite END.
+"""
 
 from __future__ import annotations
 
 import json
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +21,22 @@ from gateway import redis_keys
 from gateway.engine.state import SessionState
 
 POLL_INTERVAL_S = 0.02
+
+
+class StoreUnavailable(RuntimeError):
+    """Redis did not answer (down, timed out, refusing writes); `cause` is the client's error."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+@contextmanager
+def _redis_answers() -> Iterator[None]:
+    try:
+        yield
+    except redis.RedisError as exc:
+        raise StoreUnavailable(exc) from exc
 
 
 @dataclass
@@ -45,6 +68,8 @@ class Opened:
     record: StoredSession | None
     lang: str | None
     resumable: SessionState | None
+    owner: str = ""
+    """The lock's owner token: pass it to `save` or `release`."""
 
 
 # One round trip to open a hop: take the lock, read the session, the language and a resumable session.
@@ -52,61 +77,83 @@ _OPEN = """
 local locked = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
 return {locked and 1 or 0, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3]), redis.call('GET', KEYS[4])}
 """
-# One round trip to close it: the session, the resumable copy (or its removal), the language, the lock.
+# One round trip to close it: the session, the resumable copy (or its removal), the language, and the lock if
+# it is still this hop's. Returns 0 when the lock was lost (the hop overran it).
 _SAVE = """
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 if ARGV[5] == '1' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
-if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6]) end
-redis.call('DEL', KEYS[4])
-return 1
+if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7]) end
+if redis.call('GET', KEYS[4]) == ARGV[8] then redis.call('DEL', KEYS[4]) return 1 end
+return 0
+"""
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 """
 
 
 class SessionStore:
-    def __init__(self, client: redis.Redis, ttl_s: int, resume_window_s: int, lock_s: int) -> None:
+    def __init__(self, client: redis.Redis, ttl_s: int, resume_window_s: int, lock_s: int,
+                 language_ttl_s: int = redis_keys.LANGUAGE_TTL_S) -> None:
         self.redis, self.ttl_s, self.resume_window_s, self.lock_s = client, ttl_s, resume_window_s, lock_s
+        self.language_ttl_s = language_ttl_s
         self._open = client.register_script(_OPEN)
         self._save = client.register_script(_SAVE)
+        self._release = client.register_script(_RELEASE)
 
     def open(self, session_id: str, msisdn: str) -> Opened:
-        """Take the hop lock and read the session, the remembered language and a resumable session."""
+        """Try to take the hop lock; read the session, the cached language and a resumable session."""
         keys = [redis_keys.hop_lock(msisdn, session_id), redis_keys.session(msisdn, session_id),
                 redis_keys.language(msisdn), redis_keys.resume(msisdn)]
-        locked, raw, lang, resume = self._open(keys=keys, args=[secrets.token_hex(4), self.lock_s * 1000])
+        owner = secrets.token_hex(8)
+        with _redis_answers():
+            locked, raw, lang, resume = self._open(keys=keys, args=[owner, self.lock_s * 1000])
         return Opened(
             locked=bool(locked),
             record=StoredSession.loads(raw) if raw else None,
             lang=lang.decode() if isinstance(lang, bytes) else lang,
             resumable=SessionState.loads(resume) if resume else None,
+            owner=owner if locked else "",
         )
 
+    def open_in_turn(self, session_id: str, msisdn: str, wait_s: float) -> Opened:
+        """`open`, waiting up to `wait_s` while another hop of the session holds the lock.
+
+        The result is not `locked` when the wait ran out.
+        """
+        deadline = time.monotonic() + wait_s
+        opened = self.open(session_id, msisdn)
+        while not opened.locked and time.monotonic() < deadline:
+            time.sleep(POLL_INTERVAL_S)
+            opened = self.open(session_id, msisdn)
+        return opened
+
     def peek(self, session_id: str, msisdn: str) -> StoredSession | None:
-        raw = self.redis.get(redis_keys.session(msisdn, session_id))
+        with _redis_answers():
+            raw = self.redis.get(redis_keys.session(msisdn, session_id))
         return StoredSession.loads(raw) if raw else None
 
-    def wait_for(self, session_id: str, msisdn: str, token: str, wait_s: float) -> StoredSession | None:
-        """A retry that arrived while the first request is still running waits for its reply."""
-        deadline = time.monotonic() + wait_s
-        while time.monotonic() < deadline:
-            record = self.peek(session_id, msisdn)
-            if record is not None and record.token == token:
-                return record
-            time.sleep(POLL_INTERVAL_S)
-        return None
-
-    def save(self, session_id: str, msisdn: str, record: StoredSession, remember_lang: str | None) -> None:
+    def save(self, session_id: str, msisdn: str, record: StoredSession, remember_lang: str | None,
+             owner: str) -> bool:
+        """Store the hop's outcome and release its lock; False when the lock had passed to another hop."""
         state_json = record.state.dumps()
         keys = [redis_keys.session(msisdn, session_id), redis_keys.resume(msisdn), redis_keys.language(msisdn),
                 redis_keys.hop_lock(msisdn, session_id)]
         resume_json = record.state.for_resume().dumps()
-        self._save(keys=keys, args=[record.dumps(state_json), self.ttl_s, resume_json, self.resume_window_s,
-                                    "1" if record.end else "0", remember_lang or ""])
+        with _redis_answers():
+            released = self._save(keys=keys, args=[
+                record.dumps(state_json), self.ttl_s, resume_json, self.resume_window_s,
+                "1" if record.end else "0", remember_lang or "", self.language_ttl_s, owner])
+        return bool(released)
 
-    def release(self, session_id: str, msisdn: str) -> None:
-        self.redis.delete(redis_keys.hop_lock(msisdn, session_id))
+    def release(self, session_id: str, msisdn: str, owner: str) -> None:
+        """Delete the hop lock if `owner` still holds it."""
+        with _redis_answers():
+            self._release(keys=[redis_keys.hop_lock(msisdn, session_id)], args=[owner])
 
     def remember_language(self, msisdn: str, lang: str) -> None:
-        self.redis.set(redis_keys.language(msisdn), lang)
+        """Cache a number's language (the bank keeps a customer's for good; see redis_keys.LANGUAGE_TTL_S)."""
+        self.redis.set(redis_keys.language(msisdn), lang, ex=self.language_ttl_s)
 
     def language(self, msisdn: str) -> str | None:
         value: Any = self.redis.get(redis_keys.language(msisdn))
