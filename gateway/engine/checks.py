@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from gateway.engine.model import Kind, Menu, Screen
+from gateway.engine.page_checks import check_option_labels
 from gateway.engine.problems import Problem, did_you_mean
 from gateway.gsm7 import non_gsm7_characters
 from gateway.i18n import Catalog, Template
@@ -27,7 +28,10 @@ ENGINE_TEXTS = (
     "engine.invalid.weak_pin",
     "engine.invalid.pin_mismatch",
 )
+OPTIONAL_ENGINE_TEXTS = ("engine.invalid.choice_one",)
+"""Engine texts a locale may have; where the default language has one, every language must."""
 DEFAULT_PLACEHOLDER_WIDTH = 20
+
 NAV_ALLOWANCE_LINES = 2
 
 
@@ -142,11 +146,17 @@ def used_texts(menu: Menu) -> Iterator[tuple[str, Screen | None, int]]:
         yield key, None, 1
 
 
+def _engine_texts(catalog: Catalog) -> Iterator[tuple[str, Screen | None, int]]:
+    for key in OPTIONAL_ENGINE_TEXTS:
+        if catalog.has(catalog.default_lang, key):
+            yield key, None, 1
+
+
 def check_texts(menu: Menu, catalog: Catalog) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
     default = catalog.default_lang
-    for key, screen, line in used_texts(menu):
+    for key, screen, line in [*used_texts(menu), *_engine_texts(catalog)]:
         if key in seen:
             continue
         seen.add(key)
@@ -262,6 +272,7 @@ def check_handlers(menu: Menu, registry: Mapping[str, object]) -> list[Problem]:
 
 def check_menu(menu: Menu, catalog: Catalog, registry: Mapping[str, object]) -> list[Problem]:
     problems = check_graph(menu) + check_handlers(menu, registry) + check_texts(menu, catalog)
+    problems += check_option_labels(menu, catalog)
     if not problems:
         problems = check_lengths(menu, catalog)
     return sorted(set(problems))

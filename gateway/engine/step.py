@@ -6,18 +6,18 @@ the returned effects. Handlers reach the bank only through the services the host
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from gateway.engine.api import Call, Effect, Handler, HostServices, Result
+from gateway.engine.api import Call, Effect, Result
+from gateway.engine.host import Context, LocalizedServices, Outcome, Reply
 from gateway.engine.model import ERROR_SCREEN, PIN_SCREEN, RESUME_SCREEN, Kind, Menu, PinRule, Screen
-from gateway.engine.render import paginate
-from gateway.engine.state import SessionState
+from gateway.engine.state import SessionState, plain_answer
 from gateway.engine.validators import VALIDATORS, resolve_params
-from gateway.i18n import Catalog
+from gateway.engine.view import View, view, visible_options
+
+__all__ = ["Context", "LocalizedServices", "Outcome", "Reply", "advance", "begin"]
 
 BACK = "0"
 HOME = "00"
@@ -25,50 +25,7 @@ MORE = "99"
 MAX_AUTOMATIC_SCREENS = 25
 
 
-@dataclass(frozen=True)
-class Context:
-    menu: Menu
-    catalog: Catalog
-    handlers: Mapping[str, Handler]
-    services: HostServices
-    seal: Callable[[str], str]
-    msisdn: str
-    session_id: str
-    channel: str = "ussd"
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    end: bool
-
-
-@dataclass
-class Outcome:
-    state: SessionState
-    reply: Reply
-    effects: list[Effect] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-
-
-class LocalizedServices:
-    """The host's services plus `text()` in the caller's language, for handlers that build lists."""
-
-    def __init__(self, services: HostServices, catalog: Catalog, lang: str) -> None:
-        self._services, self._catalog, self._lang = services, catalog, lang
-
-    @property
-    def bank(self) -> Any:
-        return self._services.bank
-
-    def now(self) -> datetime:
-        return self._services.now()
-
-    def text(self, key: str, values: Mapping[str, Any] | None = None) -> str:
-        return self._catalog.render(self._lang, key, values or {})
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._services, name)
+Notice = tuple[str, Mapping[str, Any]]
 
 
 class _Turn:
@@ -78,10 +35,12 @@ class _Turn:
         self.failures: list[str] = []
         self.origin: str | None = None
         self.pin_fresh = False
-        self.notice: tuple[str, Mapping[str, Any]] | None = None
+        self.notice: Notice | None = None
+        self.producer: str | None = None
 
     # --- moving between screens -------------------------------------------------------------
     def enter(self, screen_id: str) -> Reply:
+        first = screen_id
         for _ in range(MAX_AUTOMATIC_SCREENS):
             screen = self.menu.screens.get(screen_id)
             if screen is None:
@@ -92,6 +51,7 @@ class _Turn:
             if screen.kind is Kind.ACTION:
                 if self.needs_pin(screen):
                     return self.ask_pin(screen.id)
+                self.producer = self.producer or first
                 result = self.call(screen.handler or "", screen, None)
                 outcome = screen.on.get(result.category) or screen.on.get("default")
                 if outcome is None or outcome.next is None:
@@ -102,16 +62,20 @@ class _Turn:
             return self.land(screen)
         return self.fail("too many automatic screens in a row")
 
-    def land(self, screen: Screen, notice: tuple[str, Mapping[str, Any]] | None = None) -> Reply:
+    def land(self, screen: Screen, notice: Notice | None = None) -> Reply:
         state = self.state
         if screen.id == state.home:
             state.history.clear()
         elif self.origin and self.origin != screen.id and screen.kind is not Kind.END:
             state.history.append(self.origin)
         self.origin = None
-        state.screen, state.page = screen.id, 0
+        state.screen, state.page, state.notice = screen.id, 0, None
         if not state.home:
             state.home = screen.id
+        if screen.id == state.home:
+            state.redo = ""
+        elif self.producer or not state.redo:
+            state.redo = self.producer or screen.id
         return self.render(notice or self.notice)
 
     def needs_pin(self, screen: Screen) -> bool:
@@ -119,11 +83,13 @@ class _Turn:
             return False
         return screen.requires_pin is PinRule.ALWAYS or not self.state.pin_ok
 
-    def ask_pin(self, target: str, notice: tuple[str, Mapping[str, Any]] | None = None) -> Reply:
+    def ask_pin(self, target: str, notice: Notice | None = None) -> Reply:
         if self.origin:
             self.state.history.append(self.origin)
             self.origin = None
-        self.state.screen, self.state.pin_target, self.state.page = PIN_SCREEN, target, 0
+        state = self.state
+        state.screen, state.pin_target, state.page, state.notice = PIN_SCREEN, target, 0, None
+        state.redo = self.producer or state.redo
         return self.render(notice)
 
     def fail(self, why: str) -> Reply:
@@ -198,13 +164,14 @@ class _Turn:
             return (
                 self.land(self.menu.screens[previous]) if previous in self.menu.screens else self.enter(self.menu.start)
             )
+        state.notice = None
         return self.render()
 
     def on_menu(self, screen: Screen, entry: str) -> Reply:
-        visible = [o for o in screen.options if o.when is None or o.when.holds(self.state.vars)]
+        visible = visible_options(screen.options, self.state.vars)
         if not entry.isdigit() or not 1 <= int(entry) <= len(visible):
             return self.render(("engine.invalid.choice", {"count": len(visible)}))
-        if self.state.page < self.unread_text_pages():
+        if self.state.page < self.view().first_option_page():
             return self.render(("engine.read_first", {}))
         option = visible[int(entry) - 1]
         if option.set_lang and option.set_lang in self.ctx.catalog.languages:
@@ -227,8 +194,10 @@ class _Turn:
                 return self.back_with(("engine.invalid.pin_mismatch", {}))
         if screen.save_as:
             state.vars[screen.save_as] = self.ctx.seal(checked.value) if screen.secret else checked.value
+            self.note_answer(screen, checked.value)
         if not screen.handler:
             return self.enter(screen.next or self.menu.start)
+        self.producer = screen.id
         result = self.call(screen.handler, screen, str(checked.value))
         outcome = screen.on.get(result.category) or screen.on.get("default")
         if outcome is None:
@@ -240,7 +209,17 @@ class _Turn:
             self.notice = (outcome.notice, {})
         return self.enter(outcome.next or self.menu.start)
 
-    def back_with(self, notice: tuple[str, Mapping[str, Any]]) -> Reply:
+    def note_answer(self, screen: Screen, value: Any) -> None:
+        """A plain answer is kept for a resume; one that is not (a PIN, money) makes this screen ask again."""
+        answers = self.state.answers
+        if screen.save_as in answers:
+            answers.remove(screen.save_as)
+        if screen.secret or not plain_answer(value):
+            self.producer = screen.id
+        else:
+            answers.append(screen.save_as or "")
+
+    def back_with(self, notice: Notice) -> Reply:
         state = self.state
         previous = state.history.pop() if state.history else state.screen
         return self.land(self.menu.screens[previous], notice)
@@ -267,61 +246,48 @@ class _Turn:
         saved = state.resume
         state.resume = None
         if entry == "1" and saved:
-            restored = SessionState.from_dict(saved)
-            restored.lang, restored.step_no = state.lang, state.step_no
-            restored.pin_ok, restored.page, restored.resume = False, 0, None
-            self.state = restored
-            if restored.screen == PIN_SCREEN:
-                return self.ask_pin(restored.pin_target or self.menu.start)
-            return self.render()
+            return self.resume(SessionState.from_dict(saved))
         if entry not in ("2", HOME, BACK):
             state.resume = saved
             return self.render(("engine.invalid.choice", {"count": 2}))
         return self.enter(self.menu.start)
 
-    # --- text -------------------------------------------------------------------------------
-    def lines(self, notice: tuple[str, Mapping[str, Any]] | None) -> tuple[list[str], list[str]]:
-        state, catalog, lang = self.state, self.ctx.catalog, self.state.lang
-        body: list[str] = []
-        values: dict[str, Any] = dict(state.vars)
-        if notice:
-            values.update(notice[1])
-            body.extend(catalog.render(lang, notice[0], values).split("\n"))
-        footer = [catalog.render(lang, "engine.nav")]
-        if state.screen == PIN_SCREEN and self.menu.pin:
-            body.extend(catalog.render(lang, self.menu.pin.prompt, values).split("\n"))
-            return body, footer
-        if state.screen == RESUME_SCREEN:
-            return [*body, *catalog.render(lang, "engine.resume", values).split("\n")], []
-        screen = self.menu.screens[state.screen]
-        if screen.text:
-            body.extend(catalog.render(lang, screen.text, values).split("\n"))
-        visible = [o for o in screen.options if o.when is None or o.when.holds(state.vars)]
-        body.extend(f"{n}. {catalog.render(lang, o.label, values)}" for n, o in enumerate(visible, 1))
-        at_home = screen.id == state.home and not state.history
-        return body, [] if screen.kind is Kind.END or at_home else footer
+    def resume(self, saved: SessionState) -> Reply:
+        """Continue a dropped session: who is calling is looked up afresh, the PIN is asked again when the
+        dropped session had it, and the step that fetched the screen's data runs again."""
+        state = self.state
+        reply = self.enter(self.menu.start)
+        if reply.end or state.screen != saved.home:
+            return reply
+        state.vars.update(saved.vars)
+        state.answers = list(saved.answers)
+        state.history = [screen for screen in saved.history if screen in self.menu.screens]
+        if saved.screen != PIN_SCREEN:
+            return self.enter(saved.screen)
+        pending = self.menu.screens.get(saved.pin_target or "")
+        if pending is not None and pending.requires_pin is PinRule.SESSION:
+            return self.ask_pin(pending.id)
+        return self.ask_pin(saved.redo)
 
-    def pages(self, notice: tuple[str, Mapping[str, Any]] | None = None) -> list[str]:
-        body, footer = self.lines(notice)
-        more = self.ctx.catalog.render(self.state.lang, "engine.more")
-        return paginate(body, self.menu.limit, more, footer)
+    # --- text -------------------------------------------------------------------------------
+    def view(self) -> View:
+        return view(self.menu, self.ctx.catalog, self.state)
 
     def page_count(self) -> int:
-        return len(self.pages())
+        return len(self.view().pages)
 
-    def unread_text_pages(self) -> int:
-        """Pages of a screen's text that come before its options: a choice waits until they are read."""
-        screen = self.menu.screens[self.state.screen]
-        if not screen.text:
-            return 0
-        text = self.ctx.catalog.render(self.state.lang, screen.text, self.state.vars).split("\n")
-        more = self.ctx.catalog.render(self.state.lang, "engine.more")
-        return len(paginate(text, self.menu.limit, more, [self.ctx.catalog.render(self.state.lang, "engine.nav")])) - 1
-
-    def render(self, notice: tuple[str, Mapping[str, Any]] | None = None) -> Reply:
-        pages = self.pages(notice)
-        page = min(self.state.page, len(pages) - 1)
-        screen = self.menu.screens.get(self.state.screen)
+    def render(self, notice: Notice | None = None) -> Reply:
+        """The current page; a notice opens the page the caller is on, and paging keeps it until they leave."""
+        state = self.state
+        if notice is not None:
+            current = self.view().paged
+            at = current.spans[min(state.page, len(current.pages) - 1)][0]
+            state.notice = [notice[0], dict(notice[1]), at]
+            paged = self.view().paged
+            state.page = paged.page_starting(at)
+        pages = self.view().pages
+        page = state.page = min(state.page, len(pages) - 1)
+        screen = self.menu.screens.get(state.screen)
         end = screen is not None and screen.kind is Kind.END and page == len(pages) - 1
         return Reply(pages[page], end)
 
@@ -333,19 +299,18 @@ def begin(ctx: Context, lang: str, resumable: SessionState | None = None) -> Out
     """A new session: offer to resume a dropped one that stopped mid-way, else the start screen."""
     state = SessionState(menu_version=ctx.menu.version, screen=ctx.menu.start, lang=lang)
     turn = _Turn(ctx, state)
+    resumable = resumable.for_resume() if resumable is not None else None
     if resumable is not None and _worth_resuming(ctx.menu, resumable):
         state.screen, state.resume = RESUME_SCREEN, resumable.to_dict()
-        state.home = resumable.home
-        state.vars = dict(resumable.vars)
         return turn.outcome(turn.render())
     return turn.outcome(turn.enter(ctx.menu.start))
 
 
 def _worth_resuming(menu: Menu, saved: SessionState) -> bool:
-    if saved.screen == PIN_SCREEN:
-        return bool(saved.pin_target in menu.screens and saved.history)
-    screen = menu.screens.get(saved.screen)
-    return screen is not None and screen.kind is not Kind.END and bool(saved.history)
+    """A copy made by `SessionState.for_resume` that stopped mid-way, on screens this menu still has."""
+    target = menu.screens.get(saved.redo if saved.screen == PIN_SCREEN else saved.screen)
+    home = menu.screens.get(saved.home)
+    return target is not None and target.kind is not Kind.END and home is not None and bool(saved.history)
 
 
 def advance(ctx: Context, state: SessionState, text: str) -> Outcome:

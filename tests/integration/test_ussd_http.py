@@ -101,7 +101,8 @@ def test_a_dropped_session_is_offered_on_redial_and_resumes(basic_client: FlaskC
     first.send("2jt")
     second = AfricasTalkingPhone(basic_client, PHONE, "sess-drop-2")
     assert second.dial() == "CON Lanjutkan sesi sebelumnya?\n1. Ya, lanjutkan\n2. Tidak, mulai baru"
-    assert second.send("1") == "CON Pinjam Rp2.000.000?\n1. Ya\n0 Kembali 00 Menu"
+    assert second.send("1") == "CON Jumlah pinjaman:\n0 Kembali 00 Menu"  # the resume copy keeps no money
+    assert second.send("2jt") == "CON Pinjam Rp2.000.000?\n1. Ya\n0 Kembali 00 Menu"
 
 
 def test_a_finished_session_is_not_offered_for_resume(basic_client: FlaskClient) -> None:

@@ -77,7 +77,7 @@ def test_invalid_menu_choice_reprompts_with_a_localized_error() -> None:
 def test_long_text_is_paginated_with_more_and_every_page_fits(limit: int) -> None:
     ctx = basic_context()
     first = walk(ctx, "3")
-    assert "\n99 Lanjut\n" in first.reply.text
+    assert "\n99 Berikut\n0 Kembali 00 Menu" in first.reply.text
     assert not first.reply.end
     pages = [first.reply.text]
     state = first.state
@@ -116,15 +116,16 @@ def test_a_failing_handler_becomes_a_polite_end_and_a_recorded_failure() -> None
     assert outcome.failures[0] == "t.fail: ConnectionError"
 
 
-def test_a_dropped_session_can_be_resumed_with_its_answers_but_not_its_pin() -> None:
+def test_a_dropped_session_is_offered_and_asks_again_for_an_answer_it_did_not_keep() -> None:
     ctx = basic_context()
     dropped = walk(ctx, "2", "2.000.000").state
-    offer = begin(ctx, "id", resumable=dropped)
+    offer = begin(ctx, "id", resumable=dropped.for_resume())
     assert offer.state.screen == RESUME_SCREEN
     assert offer.reply.text == "Lanjutkan sesi sebelumnya?\n1. Ya, lanjutkan\n2. Tidak, mulai baru"
     resumed = advance(ctx, offer.state, "1")
-    assert resumed.reply.text == "Pinjam Rp2.000.000?\n1. Ya\n0 Kembali 00 Menu"
+    assert resumed.reply.text == "Jumlah pinjaman:\n0 Kembali 00 Menu"  # a money answer is not kept
     assert not resumed.state.pin_ok
+    assert advance(ctx, resumed.state, "2jt").reply.text == "Pinjam Rp2.000.000?\n1. Ya\n0 Kembali 00 Menu"
     fresh = advance(ctx, begin(ctx, "id", resumable=dropped).state, "2")
     assert fresh.reply.text == MAIN
 

@@ -1,0 +1,59 @@
+"""What the host hands the engine (`Context`) and gets back (`Reply`, `Outcome`), and what handlers see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from gateway.engine.api import Effect, Handler, HostServices
+from gateway.engine.model import Menu
+from gateway.engine.state import SessionState
+from gateway.i18n import Catalog
+
+
+@dataclass(frozen=True)
+class Context:
+    menu: Menu
+    catalog: Catalog
+    handlers: Mapping[str, Handler]
+    services: HostServices
+    seal: Callable[[str], str]
+    msisdn: str
+    session_id: str
+    channel: str = "ussd"
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    end: bool
+
+
+@dataclass
+class Outcome:
+    state: SessionState
+    reply: Reply
+    effects: list[Effect] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+class LocalizedServices:
+    """The host's services plus `text()` in the caller's language, for handlers that build lists."""
+
+    def __init__(self, services: HostServices, catalog: Catalog, lang: str) -> None:
+        self._services, self._catalog, self._lang = services, catalog, lang
+
+    @property
+    def bank(self) -> Any:
+        return self._services.bank
+
+    def now(self) -> datetime:
+        return self._services.now()
+
+    def text(self, key: str, values: Mapping[str, Any] | None = None) -> str:
+        return self._catalog.render(self._lang, key, values or {})
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._services, name)
