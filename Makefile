@@ -32,4 +32,5 @@ check: $(STAMP)
 	$(BIN)/jembatan menus check
 
 clean:
+	sh scripts/stop-embedded-redis.sh .run
 	rm -rf $(VENV) .run instance

@@ -12,11 +12,12 @@ from flask import Flask
 
 from gateway.app import create_app
 from gateway.banking.db import make_engine
-from gateway.banking.demo import seed
+from gateway.banking.demo import DEMO_CUSTOMERS, seed
 from gateway.banking.ledger import SqlBank
 from gateway.banking.migrate import upgrade
 from gateway.config import Settings
 from gateway.runtime import build_runtime
+from gateway.simulator import NEW_PIN, PIN, WRONG_PIN
 from gateway.transcripts import Transcript
 from tests.conftest import ROOT, redis_test_url
 from tests.ussd_support import AfricasTalkingPhone, JsonPhone
@@ -59,11 +60,27 @@ def replay(app: Flask, transcript: Transcript, adapter: str, session_id: str) ->
     phone = (AfricasTalkingPhone if adapter == "africastalking" else JsonPhone)(client, transcript.phone, session_id)
     differences = []
     for index, turn in enumerate(transcript.turns):
-        got = phone.dial() if index == 0 else phone.send(turn.input)
+        got = phone.dial() if index == 0 else phone.send(typed_input(turn.input, transcript.phone))
         expected = f"{'END' if turn.end else 'CON'} {turn.screen}"
         if not screen_pattern(expected).match(got):
             differences.append((turn.input, expected, got))
     return differences
+
+
+REPLAY_NEW_PIN = "246813"
+"""What a recorded `<NEW_PIN>` is replayed as (gateway/simulator.py records PINs as placeholders)."""
+
+
+def typed_input(recorded: str, phone: str) -> str:
+    """A recorded input as the phone types it: `<PIN>` is the demo customer's PIN, `<WRONG_PIN>` another,
+    `<NEW_PIN>` REPLAY_NEW_PIN."""
+    if recorded == NEW_PIN:
+        return REPLAY_NEW_PIN
+    if recorded not in (PIN, WRONG_PIN):
+        return recorded
+    pin = next((c.pin for c in DEMO_CUSTOMERS if c.msisdn == _e164(phone) and c.pin), None)
+    assert pin is not None, f"{recorded} in a transcript for {phone}, which is not a demo customer with a PIN"
+    return pin if recorded == PIN else f"{(int(pin) + 1) % 1_000_000:06d}"
 
 
 def _e164(phone: str) -> str:
