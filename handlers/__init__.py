@@ -6,11 +6,12 @@ One explicit registry, so a name in a menu can be grepped to its function.
 from __future__ import annotations
 
 from gateway.engine.api import Handler
-from handlers import customer, loans, pin, repay, savings
+from handlers import customer, loans, pin, repay, savings, sms_banking
 
 REGISTRY: dict[str, Handler] = {
     "customer.lookup": customer.lookup,
     "pin.verify": pin.verify,
+    "pin.activate": pin.activate,
     "pin.register": pin.register,
     "pin.change": pin.change,
     "savings.balance": savings.balance,
@@ -23,6 +24,9 @@ REGISTRY: dict[str, Handler] = {
     "loans.schedule": loans.schedule,
     "repay.next": repay.next_due,
     "repay.pay": repay.pay,
+    "sms_banking.status": sms_banking.status,
+    "sms_banking.enable": sms_banking.enable,
+    "sms_banking.disable": sms_banking.disable,
 }
 
 __all__ = ["REGISTRY"]

@@ -1,8 +1,11 @@
-"""PIN checks and changes. `call.value` holds the PIN; it is passed to the bank and nowhere else."""
+"""PIN checks and changes, and setting a PIN with the branch's activation code.
+
+`call.value` holds the PIN or the code; it is passed to the bank and nowhere else.
+"""
 
 from __future__ import annotations
 
-from gateway.banking.interface import PinCheck, PinOutcome
+from gateway.banking.interface import ActivationOutcome, PinCheck, PinOutcome
 from gateway.engine.api import Call, Result
 from handlers._common import bank_of, guarded
 
@@ -20,11 +23,21 @@ def verify(call: Call) -> Result:
 
 
 @guarded
+def activate(call: Call) -> Result:
+    """The activation code from the branch. Categories: ok, wrong (tries_left), burnt, expired, none, unknown."""
+    check = bank_of(call).redeem_activation(call.msisdn, call.value or "", call.services.now())
+    if check.outcome is ActivationOutcome.WRONG:
+        return Result(check.outcome.value, {"tries_left": check.tries_left or 0})
+    return Result(check.outcome.value)
+
+
+@guarded
 def register(call: Call) -> Result:
-    """Categories: ok, weak, already_registered, unknown. Sets `registered` on success."""
-    check = bank_of(call).register_pin(call.msisdn, call.value or "")
+    """The PIN, just after `pin.activate` said ok (a first PIN, or a new one after a lock-out).
+    Categories: ok, weak, not_activated, unknown. Sets `registered` (and clears `locked`) on success."""
+    check = bank_of(call).activate_pin(call.msisdn, call.value or "", call.services.now())
     if check.outcome is PinOutcome.OK:
-        return Result("ok", {"registered": True, "can_register": False})
+        return Result("ok", {"registered": True, "can_register": False, "locked": False})
     return _result(check)
 
 

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from gateway.transcripts import Transcript, Turn
+from tests import redis_claim
 from tests.transcript_support import TRANSCRIPTS, demo_app
 from tests.ussd_support import AfricasTalkingPhone
 
@@ -40,4 +41,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    finally:
+        redis_claim.release()  # the Redis database demo_app claimed for this run

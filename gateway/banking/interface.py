@@ -15,6 +15,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Protocol
 
+from gateway.banking.access import ActivationCheck as ActivationCheck
+from gateway.banking.access import ActivationOutcome as ActivationOutcome
+from gateway.banking.access import PinCheck as PinCheck
+from gateway.banking.access import PinOutcome as PinOutcome
+
 
 class ApplicationStatus(str, Enum):
     SUBMITTED = "submitted"
@@ -27,17 +32,6 @@ class LoanStatus(str, Enum):
     ACTIVE = "active"
     PAID = "paid"
     WRITTEN_OFF = "written_off"
-
-
-class PinOutcome(str, Enum):
-    OK = "ok"
-    WRONG = "wrong"
-    LOCKED = "locked"
-    UNREGISTERED = "unregistered"
-    UNKNOWN = "unknown"
-    WEAK = "weak"
-    ALREADY_REGISTERED = "already_registered"
-    SAME = "same"
 
 
 class InterestKind(str, Enum):
@@ -210,12 +204,6 @@ class LoanSummary:
 
 
 @dataclass(frozen=True)
-class PinCheck:
-    outcome: PinOutcome
-    attempts_left: int | None = None
-
-
-@dataclass(frozen=True)
 class Repayment:
     reference: str
     loan_id: int
@@ -253,15 +241,20 @@ class Bank(Protocol):
     def customer_by_msisdn(self, msisdn: str) -> Customer | None: ...
 
     def customer_language(self, msisdn: str) -> str | None:
-        """The language the customer last chose (USSD or SMS), the branch's choice before that; None for a
-        number that is not a customer. Reminders and every channel read it."""
+        """The customer's last choice (USSD or SMS), the branch's before that; None for a stranger."""
         ...
 
     def set_language(self, msisdn: str, lang: str) -> None:
         """Remember the customer's choice; does nothing for a number that is not a customer."""
         ...
 
-    def register_pin(self, msisdn: str, pin: str) -> PinCheck: ...
+    def redeem_activation(self, msisdn: str, code: str, now: datetime) -> ActivationCheck:
+        """The branch's one-time code (see `gateway.banking.access`); ok opens the window for `activate_pin`."""
+        ...
+
+    def activate_pin(self, msisdn: str, pin: str, now: datetime) -> PinCheck:
+        """First PIN, or a new one after a lock-out: ok, weak, not_activated, unknown."""
+        ...
 
     def verify_pin(self, msisdn: str, pin: str) -> PinCheck: ...
 
@@ -269,7 +262,17 @@ class Bank(Protocol):
         """For a session that has just passed `verify_pin`: the caller checks the old PIN."""
         ...
 
-    def unlock(self, msisdn: str) -> bool: ...
+    def sms_banking(self, msisdn: str, now: datetime) -> bool:
+        """Whether SMS commands that show money or move it work for this number (see `access`)."""
+        ...
+
+    def set_sms_banking(self, msisdn: str, on: bool, now: datetime) -> bool:
+        """For a session that has just passed `verify_pin`; False for a number that is not a customer."""
+        ...
+
+    def use_sms_banking(self, msisdn: str, now: datetime) -> bool:
+        """The gate in front of an SMS money command: True (and the inactivity clock restarts) when on."""
+        ...
 
     def savings_balance(self, msisdn: str) -> SavingsAccount | None: ...
 

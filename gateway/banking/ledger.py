@@ -1,7 +1,7 @@
 """The built-in bank on SQLAlchemy: customers, PINs and savings here, lending in `lending.py`.
 
 PINs are stored only as argon2 hashes and never logged; three wrong PINs in a row lock the customer
-until an operator runs `unlock`.
+until they set a new PIN with an activation code from the branch (`customer_access.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.banking import records
+from gateway.banking.customer_access import CustomerAccess
 from gateway.banking.interface import (
     Customer,
     PinCheck,
@@ -44,7 +45,7 @@ ACCOUNT_BY_MSISDN = (
 )
 
 
-class SqlBank(Lending):
+class SqlBank(Lending, CustomerAccess):
     """`SqlBank(engine)`; products default to `menus/products.yaml`. Implements `interface.Bank`."""
 
     # --- customers ------------------------------------------------------------------------------
@@ -83,6 +84,8 @@ class SqlBank(Lending):
 
     # --- PINs -----------------------------------------------------------------------------------
     def register_pin(self, msisdn: str, pin: str) -> PinCheck:
+        """Back-office only, not in `Bank` (no phone reaches it): a first PIN without an activation code,
+        for demo and benchmark data. Customers set theirs with `activate_pin`."""
         with self.transaction() as session:
             row = self.customer_row(session, msisdn, lock=True)
             if row is None:
@@ -134,7 +137,7 @@ class SqlBank(Lending):
             row.failed_pin_attempts += 1
             attempts_left = max(0, MAX_PIN_ATTEMPTS - row.failed_pin_attempts)
             if attempts_left == 0:
-                row.locked = True
+                row.locked, row.sms_banking_active_at = True, None
                 log.warning("customer %s locked after %d wrong PINs", mask_msisdn(msisdn), MAX_PIN_ATTEMPTS)
                 return PinCheck(PinOutcome.LOCKED, 0)
             return PinCheck(PinOutcome.WRONG, attempts_left)
@@ -157,6 +160,8 @@ class SqlBank(Lending):
             return PinCheck(PinOutcome.OK)
 
     def unlock(self, msisdn: str) -> bool:
+        """Back-office only, not in `Bank`: lifts a lock-out without a new PIN (benchmarks). The branch's
+        way is `jembatan pin unlock`, which issues an activation code for a new PIN instead."""
         with self.transaction() as session:
             row = self.customer_row(session, msisdn, lock=True)
             if row is None:

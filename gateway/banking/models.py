@@ -50,6 +50,13 @@ class CustomerRow(Base):
     failed_pin_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Access (gateway/banking/access.py). The code itself is never stored: only its keyed digest.
+    activation_hash: Mapped[str | None] = mapped_column(String(64))
+    activation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    activation_failures: Mapped[int] = mapped_column(Integer, default=0)
+    activation_redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sms_banking_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When SMS banking was switched on or last used; None: off."""
 
 
 class AccountRow(Base):

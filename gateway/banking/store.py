@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.banking.access import AccessPolicy
 from gateway.banking.interface import BankUnavailable, LoanProduct
 from gateway.banking.models import AccountRow, CustomerRow
 from gateway.banking.products import load_products
@@ -58,8 +59,9 @@ def local_date(now: datetime, tz: str) -> date:
 
 class Store:
     def __init__(self, engine: Engine, products: Sequence[LoanProduct] | None = None,
-                 hasher: PasswordHasher | None = None, pepper: str = "") -> None:
+                 hasher: PasswordHasher | None = None, pepper: str = "", access: AccessPolicy | None = None) -> None:
         self.engine = engine
+        self.access = access or AccessPolicy()
         self.products = tuple(load_products() if products is None else products)
         self.hasher = hasher or pin_hasher()
         self.pepper = pepper

@@ -8,6 +8,8 @@ bank, compared reply by reply with tests/transcripts/sms/*.yaml.
         reply: "Saldo rekening ..."
       - send: "+6285239140202: STOP"            # another sender for one turn (a number, a colon)
         reply: null                             # no reply at all
+
+`sms_banking: [number, ...]` switches SMS banking on for those customers first (as they would over USSD).
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ OTHER_SENDER = re.compile(r"^(\+\d{8,15}): (.*)$", re.DOTALL)
 class SmsTurn:
     send: str
     reply: str | None
+
+
+def sms_banking_on(path: Path) -> list[str]:
+    """`sms_banking: [number, ...]`: customers who switched SMS banking on (over USSD) before the first turn."""
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [str(number) for number in data.get("sms_banking") or []]
 
 
 def read(path: Path) -> tuple[str, list[SmsTurn]]:
@@ -72,8 +80,10 @@ def test_every_keyword_has_a_transcript() -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_transcript(world: SmsWorld, path: Path) -> None:
+def test_transcript(world: SmsWorld, demo_bank: SqlBank, path: Path) -> None:  # noqa: F811
     phone_number, turns = read(path)
+    for customer in sms_banking_on(path):
+        assert demo_bank.set_sms_banking(customer, True, NOW), customer
     found: dict[str, str] = {}
     for number, turn in enumerate(turns, 1):
         body, sender = turn.send.replace("{code}", found.get("code", "{code}")), phone_number
