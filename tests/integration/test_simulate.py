@@ -16,7 +16,9 @@ import pytest
 import redis
 
 from gateway import devservices, simulator
+from gateway.banking.db import make_engine
 from gateway.banking.demo import DAIRY
+from gateway.banking.ledger import SqlBank
 from gateway.cli import main
 from gateway.sessions import SessionStore
 from gateway.transcripts import Transcript
@@ -57,6 +59,15 @@ class Keyboard:
         return value
 
 
+def bank_language(tmp_path: Path, phone: str) -> str | None:
+    """The language the bank keeps (the simulator's SQLite, seeded with the demo customers)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'bank.db'}")
+    try:
+        return SqlBank(engine).customer_language(phone)
+    finally:
+        engine.dispose()
+
+
 def store(client: redis.Redis) -> SessionStore:
     return SessionStore(client, 300, 180, 10)
 
@@ -77,28 +88,27 @@ def test_simulate_records_a_walk_that_replays_as_a_transcript(tmp_path: Path, mo
 @pytest.mark.usefixtures("basic_menus")
 def test_the_simulator_language_is_the_walks_own_not_the_customers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                    redis_client: redis.Redis) -> None:
-    phone = "+6281234567890"
     Keyboard(monkeypatch, "2", "2jt", "1")
     record = tmp_path / "walk.yaml"
-    assert main(["simulate", "--phone", phone, "--lang", "en", "--record", str(record)]) == 0
+    assert main(["simulate", "--phone", DAIRY.msisdn, "--lang", "en", "--record", str(record)]) == 0
     transcript = Transcript.read(record)
     assert transcript.lang == "en" and transcript.turns[-1].screen == "Done"
-    assert store(redis_client).language(phone) is None
+    assert store(redis_client).language(DAIRY.msisdn) is None
+    assert bank_language(tmp_path, DAIRY.msisdn) == "id"  # what SMS and reminders use
 
-    store(redis_client).remember_language(phone, "id")
+    store(redis_client).remember_language(DAIRY.msisdn, "id")
     Keyboard(monkeypatch, "q")
-    assert main(["simulate", "--phone", phone, "--lang", "en", "--record", str(record)]) == 0
+    assert main(["simulate", "--phone", DAIRY.msisdn, "--lang", "en", "--record", str(record)]) == 0
     assert Transcript.read(record).turns[0].screen.startswith("Test menu")  # over the remembered "id"
-    assert store(redis_client).language(phone) == "id"
+    assert store(redis_client).language(DAIRY.msisdn) == "id" and bank_language(tmp_path, DAIRY.msisdn) == "id"
 
 
 @pytest.mark.usefixtures("basic_menus")
-def test_a_language_chosen_on_the_walk_is_remembered(monkeypatch: pytest.MonkeyPatch,
+def test_a_language_chosen_on_the_walk_is_remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      redis_client: redis.Redis) -> None:
-    phone = "+6281234567890"
     Keyboard(monkeypatch, "4", "2", "q")
-    assert main(["simulate", "--phone", phone, "--lang", "id"]) == 0
-    assert store(redis_client).language(phone) == "en"
+    assert main(["simulate", "--phone", DAIRY.msisdn, "--lang", "id"]) == 0
+    assert store(redis_client).language(DAIRY.msisdn) == "en" and bank_language(tmp_path, DAIRY.msisdn) == "en"
 
 
 @pytest.mark.usefixtures("basic_menus")
