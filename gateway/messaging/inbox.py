@@ -79,10 +79,11 @@ class Inbox:
             return Received(None, "duplicate")
         try:
             decision = self.dispatcher.decide(sms)
-        except RedisError as exc:
-            self._release(inbound_id)
-            raise StorageUnavailable("redis", exc) from exc
-        except Exception:
+        except Exception as exc:
+            redis_down = _redis_failure(exc)
+            if redis_down is not None:
+                self._release(inbound_id)
+                raise StorageUnavailable("redis", redis_down) from exc
             log.exception("sms %d from %s: could not decide", inbound_id, mask_msisdn(sms.sender))
             decision = Decision("error", reply=Reply("sms.error"), lang=self.dispatcher.default_lang)
         if sms.truncated:
@@ -156,6 +157,16 @@ class Inbox:
             enqueue_outbox(self.queue, [outbox_id])
         except Exception as exc:  # Redis down: the row is safe, and the sweeper enqueues it later
             log.warning("outbox %d: could not enqueue (%s); the sweeper will", outbox_id, exc.__class__.__name__)
+
+
+def _redis_failure(exc: BaseException) -> RedisError | None:
+    """The Redis error behind `exc` (itself, or a cause it was raised from: the session store wraps them)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, RedisError):
+            return seen
+        seen = seen.__cause__
+    return None
 
 
 def _derived_id(sms: InboundSms, now: datetime) -> str:
