@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
-from gateway.engine.api import Effect, Handler, HostServices
+from gateway.engine.api import Call, Effect, Handler, HostServices
 from gateway.engine.model import Menu
 from gateway.engine.state import SessionState
 from gateway.i18n import Catalog
@@ -57,3 +58,20 @@ class LocalizedServices:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._services, name)
+
+
+def make_call(
+    ctx: Context, state: SessionState, step: str, params: Mapping[str, Any] | None, value: str | None
+) -> Call:
+    """A handler's view of this hop; the idempotency key differs for every hop and step, and repeats on a retry."""
+    return Call(
+        msisdn=ctx.msisdn,
+        lang=state.lang,
+        channel=ctx.channel,
+        session_id=ctx.session_id,
+        idempotency_key=f"{ctx.session_id}:{state.step_no}:{step}",
+        services=LocalizedServices(ctx.services, ctx.catalog, state.lang),
+        vars=MappingProxyType(dict(state.vars)),
+        params=params if params is not None else MappingProxyType({}),
+        value=value,
+    )

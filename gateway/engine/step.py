@@ -7,12 +7,12 @@ the returned effects. Handlers reach the bank only through the services the host
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
-from gateway.engine.api import Call, Effect, Result
-from gateway.engine.host import Context, LocalizedServices, Outcome, Reply
-from gateway.engine.model import ERROR_SCREEN, PIN_SCREEN, RESUME_SCREEN, Kind, Menu, PinRule, Screen
+from gateway.engine.api import Effect, Result
+from gateway.engine.host import Context, LocalizedServices, Outcome, Reply, make_call
+from gateway.engine.model import ERROR_SCREEN, PIN_SCREEN, RESUME_SCREEN, Kind, PinRule, Screen
+from gateway.engine.resume import pin_first_target, worth_resuming
 from gateway.engine.state import SessionState, plain_answer
 from gateway.engine.validators import VALIDATORS, resolve_params
 from gateway.engine.view import View, view, visible_options
@@ -66,7 +66,7 @@ class _Turn:
         state = self.state
         if screen.id == state.home:
             state.history.clear()
-        elif self.origin and self.origin != screen.id and screen.kind is not Kind.END:
+        elif self.origin and self.origin != screen.id:
             state.history.append(self.origin)
         self.origin = None
         state.screen, state.page, state.notice = screen.id, 0, None
@@ -100,17 +100,7 @@ class _Turn:
     def call(self, name: str, screen: Screen | None, value: str | None) -> Result:
         handler = self.ctx.handlers.get(name)
         state = self.state
-        call = Call(
-            msisdn=self.ctx.msisdn,
-            lang=state.lang,
-            channel=self.ctx.channel,
-            session_id=self.ctx.session_id,
-            idempotency_key=f"{self.ctx.session_id}:{state.step_no}:{screen.id if screen else PIN_SCREEN}",
-            services=LocalizedServices(self.ctx.services, self.ctx.catalog, state.lang),
-            vars=MappingProxyType(dict(state.vars)),
-            params=screen.params if screen else MappingProxyType({}),
-            value=value,
-        )
+        call = make_call(self.ctx, state, screen.id if screen else PIN_SCREEN, screen.params if screen else None, value)
         try:
             if handler is None:
                 raise LookupError(f"handler {name} is not registered")
@@ -259,15 +249,13 @@ class _Turn:
         reply = self.enter(self.menu.start)
         if reply.end or state.screen != saved.home:
             return reply
+        self.producer, self.notice = None, None
         state.vars.update(saved.vars)
         state.answers = list(saved.answers)
         state.history = [screen for screen in saved.history if screen in self.menu.screens]
         if saved.screen != PIN_SCREEN:
             return self.enter(saved.screen)
-        pending = self.menu.screens.get(saved.pin_target or "")
-        if pending is not None and pending.requires_pin is PinRule.SESSION:
-            return self.ask_pin(pending.id)
-        return self.ask_pin(saved.redo)
+        return self.ask_pin(pin_first_target(self.menu, saved))
 
     # --- text -------------------------------------------------------------------------------
     def view(self) -> View:
@@ -300,17 +288,10 @@ def begin(ctx: Context, lang: str, resumable: SessionState | None = None) -> Out
     state = SessionState(menu_version=ctx.menu.version, screen=ctx.menu.start, lang=lang)
     turn = _Turn(ctx, state)
     resumable = resumable.for_resume() if resumable is not None else None
-    if resumable is not None and _worth_resuming(ctx.menu, resumable):
+    if resumable is not None and worth_resuming(ctx.menu, resumable):
         state.screen, state.resume = RESUME_SCREEN, resumable.to_dict()
         return turn.outcome(turn.render())
     return turn.outcome(turn.enter(ctx.menu.start))
-
-
-def _worth_resuming(menu: Menu, saved: SessionState) -> bool:
-    """A copy made by `SessionState.for_resume` that stopped mid-way, on screens this menu still has."""
-    target = menu.screens.get(saved.redo if saved.screen == PIN_SCREEN else saved.screen)
-    home = menu.screens.get(saved.home)
-    return target is not None and target.kind is not Kind.END and home is not None and bool(saved.history)
 
 
 def advance(ctx: Context, state: SessionState, text: str) -> Outcome:

@@ -111,6 +111,16 @@ def test_a_money_answer_is_asked_again_after_the_pin() -> None:
     assert advance(second, asked.state, "3jt").reply.text == "Pinjam Rp3.000.000?\n1. Ya\n0 Kembali 00 Menu"
 
 
+def test_a_resumed_session_that_drops_again_resumes_at_the_same_place() -> None:
+    dropped = walk(context("first"), "2").state
+    second = context("second")
+    resumed = advance(second, walk(second, resumable=dropped.for_resume()).state, "1")
+    assert resumed.reply.text == "Jumlah pinjaman:\n0 Kembali 00 Menu"
+    third = context("third")
+    again = advance(third, walk(third, resumable=resumed.state.for_resume()).state, "1")
+    assert again.reply.text == "Jumlah pinjaman:\n0 Kembali 00 Menu"
+
+
 def test_dropped_at_the_pin_prompt_resumes_at_the_pin_prompt() -> None:
     dropped = walk(context("first"), "1").state
     assert dropped.screen == PIN_SCREEN
