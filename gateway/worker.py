@@ -21,7 +21,7 @@ from rq import Queue, SimpleWorker, worker_registration
 from rq.job import Job
 from rq.utils import now, utcformat
 
-from gateway import logs
+from gateway import logs, safety
 from gateway.config import Settings
 from gateway.outages import OutageLog
 from gateway.runtime import connect_redis
@@ -112,6 +112,7 @@ class GatewayWorker(SimpleWorker):
 def main() -> int:
     logs.configure()
     settings = Settings.from_env()
+    safety.exit_if_unsafe(settings)  # production mode: refuse unsafe settings before working
     connection = connect_redis(settings.redis_url)
     queues = [Queue(name, connection=connection) for name in QUEUES]
     GatewayWorker(queues, connection=connection).work(with_scheduler=False)
