@@ -91,6 +91,14 @@ class GatewayWorker(SimpleWorker):
         except REDIS_DOWN as exc:
             self.outages.failed("redis", exc)
 
+    def _pubsub_exception_handler(self, exc: Exception, pubsub: Any, pubsub_thread: Any) -> None:
+        """The command channel's thread: RQ logs every retry (every 2 s of an outage); log one line per interval."""
+        if not isinstance(exc, REDIS_DOWN):
+            super()._pubsub_exception_handler(exc, pubsub, pubsub_thread)
+            return
+        self.outages.failed("redis", exc)
+        time.sleep(RECONNECT_MAX_WAIT_S)
+
     def _wait_for_redis(self) -> None:
         self._riding_out(self.connection.ping)
 
