@@ -37,7 +37,7 @@ class OutageLog:
             self._logged_at[cause] = now
             repeats = self._suppressed.pop(cause, 0)
         detail = str(error).replace("\n", " ")[:MAX_DETAIL_CHARS]
-        more = f"; {repeats} more failures like it since the last line" if repeats else ""
+        more = f"; failures like it since the last line: {repeats}" if repeats else ""
         self._log.error("%s unavailable: %s: %s%s", part, cause[1], detail, more)
 
     def recovered(self, part: str) -> None:
@@ -50,7 +50,7 @@ class OutageLog:
             for cause in [c for c in self._logged_at if c[0] == part]:
                 del self._logged_at[cause]
             suppressed = sum(self._suppressed.pop(c, 0) for c in list(self._suppressed) if c[0] == part)
-        self._log.warning("%s answers again (%d failures not logged one by one)", part, suppressed)
+        self._log.warning("%s answers again; failures not logged one by one: %d", part, suppressed)
 
     def is_down(self, part: str) -> bool:
         return part in self._down
