@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,10 @@ from flask import Flask
 
 from gateway.app import create_app
 from gateway.banking.db import make_engine
-from gateway.banking.demo import DEMO_CUSTOMERS, seed
+from gateway.banking.demo import DAIRY, DEMO_CUSTOMERS, seed
 from gateway.banking.ledger import SqlBank
 from gateway.banking.migrate import upgrade
+from gateway.banking.pins import MAX_PIN_ATTEMPTS
 from gateway.config import Settings
 from gateway.runtime import build_runtime
 from gateway.simulator import NEW_PIN, PIN, WRONG_PIN
@@ -25,6 +27,7 @@ from tests.ussd_support import AfricasTalkingPhone, JsonPhone
 TRANSCRIPTS = ROOT / "tests" / "transcripts" / "ussd"
 CLOCK = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 09:00 in West Java
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+LOCKING_PIN = "000111"
 WILDCARDS = {"<ref>": r"[A-Z0-9]{6,16}"}
 
 
@@ -39,9 +42,41 @@ def demo_app(database_path: Path, setup: dict[str, Any] | None = None) -> Flask:
         account = bank.savings_balance(phone)
         assert account is not None, phone
         bank.post(phone, balance - account.balance, "withdrawal", "banking.tx.withdrawal", CLOCK)
+    access_setup(bank, setup or {})
+    customer_setup(bank, setup or {})
     settings = Settings(redis_url=redis_test_url(), database_url=url, secret_key="test-secret", retry_wait_s=1.0)
     runtime = build_runtime(settings, clock=lambda: CLOCK, bank=bank, db_engine=engine)
     return create_app(runtime=runtime)
+
+
+def access_setup(bank: SqlBank, setup: dict[str, Any]) -> None:
+    """`locked: [phone]` (three wrong PINs first); `activation: {phone: {code, days_ago}}` (a code the
+    branch issued `days_ago` days before the walk); `sms_banking: [phone]` (switched on)."""
+    for phone in setup.get("locked", []):
+        checks = [bank.verify_pin(phone, LOCKING_PIN).outcome.value for _ in range(MAX_PIN_ATTEMPTS)]
+        assert checks[-1] == "locked", phone
+    for phone, issued in setup.get("activation", {}).items():
+        when = CLOCK - timedelta(days=int(issued.get("days_ago", 0)))
+        assert bank.issue_activation(phone, when, str(issued["code"])) is not None, phone
+    for phone in setup.get("sms_banking", []):
+        assert bank.set_sms_banking(phone, True, CLOCK), phone
+
+
+REDIAL = "<REDIAL>"
+"""A transcript input: the call dropped and the phone dials again, in a new session (a new session id)."""
+
+
+def redialled(phone: AfricasTalkingPhone | JsonPhone) -> AfricasTalkingPhone | JsonPhone:
+    return dataclasses.replace(phone, session_id=f"{phone.session_id}-redial")
+
+
+def customer_setup(bank: SqlBank, setup: dict[str, Any]) -> None:
+    """`customers: [{phone, name, pin}]`: more customers beside the demo ones (a dairy farmer in West Java)."""
+    for who in setup.get("customers", []):
+        phone = _e164(str(who["phone"]))
+        bank.add_customer(phone, str(who["name"]), DAIRY.tz, "id", CLOCK - timedelta(days=30), value_chain="dairy")
+        if who.get("pin"):
+            bank.register_pin(phone, str(who["pin"]))
 
 
 def screen_pattern(expected: str) -> re.Pattern[str]:
@@ -60,7 +95,11 @@ def replay(app: Flask, transcript: Transcript, adapter: str, session_id: str) ->
     phone = (AfricasTalkingPhone if adapter == "africastalking" else JsonPhone)(client, transcript.phone, session_id)
     differences = []
     for index, turn in enumerate(transcript.turns):
-        got = phone.dial() if index == 0 else phone.send(typed_input(turn.input, transcript.phone))
+        phone = redialled(phone) if turn.input == REDIAL else phone
+        if index == 0 or turn.input == REDIAL:
+            got = phone.dial()
+        else:
+            got = phone.send(typed_input(turn.input, transcript.phone))
         expected = f"{'END' if turn.end else 'CON'} {turn.screen}"
         if not screen_pattern(expected).match(got):
             differences.append((turn.input, expected, got))

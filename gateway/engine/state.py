@@ -13,10 +13,13 @@ from gateway.money import Money
 
 @dataclass
 class SessionState:
-    """Where a conversation stands. `redo` is the screen a resumed session enters again to rebuild the
-    current one from fresh data (the last step that fetched data or took an answer that is not kept);
-    `answers` names the vars typed by the caller that a resume may keep; `notice` is the error line
-    shown on the current screen, with its values and the body piece it opens the page at."""
+    """Where a conversation stands.
+
+    `redo` is the screen a resumed session enters again to rebuild the current one from fresh data (the
+    last step that fetched data or took an answer that is not kept), `redo_at` how much of `history`
+    leads to it; `answers` names the vars the caller typed that a resume may keep; `notice` is the error
+    line on the current screen, with its values and the body piece whose page it opens.
+    """
 
     menu_version: str
     screen: str
@@ -30,6 +33,7 @@ class SessionState:
     step_no: int = 0
     resume: dict[str, Any] | None = None
     redo: str = ""
+    redo_at: int = 0
     answers: list[str] = field(default_factory=list)
     notice: list[Any] | None = None
 
@@ -40,7 +44,7 @@ class SessionState:
             "home": self.home, "history": list(self.history),
             "vars": {key: _encode(value) for key, value in self.vars.items()}, "page": self.page,
             "pin_ok": self.pin_ok, "pin_target": self.pin_target, "step_no": self.step_no, "resume": self.resume,
-            "redo": self.redo, "answers": list(self.answers),
+            "redo": self.redo, "redo_at": self.redo_at, "answers": list(self.answers),
             "notice": [self.notice[0], _encode(dict(self.notice[1])), self.notice[2]] if self.notice else None,
         }
         data.update((key, value) for key, value in optional.items() if value)
@@ -55,6 +59,11 @@ class SessionState:
             fields["notice"] = [key, _decode(values), at]
         return cls(**fields)
 
+    def set_redo(self, screen_id: str) -> None:
+        """Re-enter `screen_id` on resume, with the way back as it is now (an answer's own screen excluded)."""
+        self.redo = screen_id
+        self.redo_at = len(self.history) - (1 if self.history and self.history[-1] == screen_id else 0)
+
     def for_resume(self) -> SessionState:
         """What a redial may continue from: where to re-enter, the way back, and the caller's plain answers.
 
@@ -68,10 +77,12 @@ class SessionState:
         at_pin = self.screen == PIN_SCREEN
         target = self.redo or (self.pin_target or "" if at_pin else self.screen)
         kept = {key: self.vars[key] for key in self.answers if plain_answer(self.vars.get(key))}
-        copy = SessionState(self.menu_version, target, self.lang, home=self.home, history=list(self.history),
+        history = self.history[: self.redo_at] if self.redo else list(self.history)
+        copy = SessionState(self.menu_version, target, self.lang, home=self.home, history=history,
                             vars=kept, answers=list(kept))
         if self.pin_ok or at_pin:
             copy.screen, copy.redo, copy.pin_target = PIN_SCREEN, target, self.pin_target if at_pin else None
+            copy.redo_at = len(history)
         return copy
 
     def dumps(self) -> str:

@@ -73,9 +73,9 @@ class _Turn:
         if not state.home:
             state.home = screen.id
         if screen.id == state.home:
-            state.redo = ""
+            state.redo, state.redo_at = "", 0
         elif self.producer or not state.redo:
-            state.redo = self.producer or screen.id
+            state.set_redo(self.producer or screen.id)
         return self.render(notice or self.notice)
 
     def needs_pin(self, screen: Screen) -> bool:
@@ -89,7 +89,8 @@ class _Turn:
             self.origin = None
         state = self.state
         state.screen, state.pin_target, state.page, state.notice = PIN_SCREEN, target, 0, None
-        state.redo = self.producer or state.redo
+        if self.producer:
+            state.set_redo(self.producer)
         return self.render(notice)
 
     def fail(self, why: str) -> Reply:
