@@ -3,6 +3,7 @@
     outages = OutageLog(log)
     outages.failed("redis", exc)   # logs the first failure of each cause, then once per interval with a count
     outages.recovered("redis")     # logs once when a part that failed answers again (cheap when it never failed)
+    ride_out(outages, "redis", (redis.ConnectionError,), client.ping)   # a process waiting for Redis to return
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 DEFAULT_INTERVAL_S = 60.0
 MAX_DETAIL_CHARS = 160
+FIRST_WAIT_S = 0.5
+MAX_WAIT_S = 5.0
+
+T = TypeVar("T")
 
 
 class OutageLog:
@@ -54,3 +60,21 @@ class OutageLog:
 
     def is_down(self, part: str) -> bool:
         return part in self._down
+
+
+def ride_out(outages: OutageLog, part: str, errors: tuple[type[BaseException], ...], call: Callable[..., T],
+             *args: Any, **kwargs: Any) -> T:
+    """`call(*args, **kwargs)`, again and again with backoff (FIRST_WAIT_S doubling to MAX_WAIT_S) while it
+    fails with one of `errors`; for long-running processes (the RQ worker, the scheduler), never a request.
+    A signal handler that raises (RQ's stop request) ends the wait."""
+    wait_s = FIRST_WAIT_S
+    while True:
+        try:
+            result = call(*args, **kwargs)
+        except errors as exc:
+            outages.failed(part, exc)
+            time.sleep(wait_s)
+            wait_s = min(wait_s * 2, MAX_WAIT_S)
+            continue
+        outages.recovered(part)
+        return result

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from rq.cron import CronScheduler
-
 from gateway import logs, safety
 from gateway.config import Settings
+from gateway.cron import GatewayCronScheduler
 from gateway.messaging.retention import purge_job
 from gateway.periodic import PERIODIC_JOBS
 from gateway.runtime import connect_redis
@@ -21,7 +20,7 @@ def main() -> int:
     logs.configure()
     settings = Settings.from_env()
     safety.exit_if_unsafe(settings)  # production mode: refuse unsafe settings before working
-    scheduler = CronScheduler(connection=connect_redis(settings.redis_url))
+    scheduler = GatewayCronScheduler(connection=connect_redis(settings.redis_url))
     for job in PERIODIC_JOBS:
         scheduler.register(
             job.func, queue_name=job.queue, interval=job.interval_s, cron=job.cron, job_timeout=job.timeout_s

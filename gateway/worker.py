@@ -23,12 +23,10 @@ from rq.utils import now, utcformat
 
 from gateway import logs, safety
 from gateway.config import Settings
-from gateway.outages import OutageLog
+from gateway.outages import MAX_WAIT_S, OutageLog, ride_out
 from gateway.runtime import connect_redis
 
 QUEUES = ("sms", "reminders", "scoring", "default")
-RECONNECT_FIRST_WAIT_S = 0.5
-RECONNECT_MAX_WAIT_S = 5.0
 REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
 
 log = logging.getLogger(__name__)
@@ -97,24 +95,13 @@ class GatewayWorker(SimpleWorker):
             super()._pubsub_exception_handler(exc, pubsub, pubsub_thread)
             return
         self.outages.failed("redis", exc)
-        time.sleep(RECONNECT_MAX_WAIT_S)
+        time.sleep(MAX_WAIT_S)
 
     def _wait_for_redis(self) -> None:
         self._riding_out(self.connection.ping)
 
     def _riding_out(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """`call`, again and again with backoff while Redis is down; a stop request (a signal) ends the wait."""
-        wait_s = RECONNECT_FIRST_WAIT_S
-        while True:
-            try:
-                result = call(*args, **kwargs)
-            except REDIS_DOWN as exc:
-                self.outages.failed("redis", exc)
-                time.sleep(wait_s)
-                wait_s = min(wait_s * 2, RECONNECT_MAX_WAIT_S)
-                continue
-            self.outages.recovered("redis")
-            return result
+        return ride_out(self.outages, "redis", REDIS_DOWN, call, *args, **kwargs)
 
 
 def main() -> int:

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -69,3 +70,22 @@ def test_the_worker_registers_again_after_a_redis_restart(server: RedisServer,
     server.start()  # a fresh server: the worker's keys are gone
     eventually(lambda: listed(server), "the worker to register again")
     assert worker.poll() is None
+
+
+def test_the_cron_scheduler_rides_out_a_redis_restart_and_registers_again(server: RedisServer) -> None:
+    from rq.cron import CronScheduler
+
+    from gateway.cron import GatewayCronScheduler
+    from gateway.runtime import connect_redis
+
+    scheduler = GatewayCronScheduler(connection=connect_redis(server.url))
+    scheduler.register_birth()
+    assert [s.name for s in CronScheduler.all(connection=scheduler.connection)] == [scheduler.name]
+    server.kill()
+    beat = threading.Thread(target=scheduler.heartbeat, daemon=True)  # RQ's own would raise and end the loop
+    beat.start()
+    eventually(lambda: scheduler.outages.is_down("redis"), "the scheduler to see the outage")
+    server.start()
+    beat.join(WAIT_S)
+    assert not beat.is_alive()
+    assert [s.name for s in CronScheduler.all(connection=scheduler.connection)] == [scheduler.name]
