@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from gateway.channels.hop import Hop, InputStyle
 from gateway.engine.model import PIN_SCREEN
 from gateway.engine.state import SessionState
-from gateway.engine.step import Reply
+from gateway.engine.step import BACK, HOME, Reply
 from gateway.menus import MenuBook
 from gateway.runtime import Runtime
 from gateway.sessions import Opened, SessionStore
@@ -111,6 +111,7 @@ def walk(walker: Walk, transcript: Transcript, ask: Callable[[str], str], ask_se
         reply = walker.hop(Hop(walker.session_id, walker.phone, walker.service_code, InputStyle.NEWEST, entry,
                                sequence, "ussd"))
         state = walker.state()
+        secret = secret and entry not in (BACK, HOME)  # going back from a PIN screen is not a PIN
         if secret:
             typed.typed[len(transcript.turns)] = (entry, on_prompt)
             if on_prompt and walker.pin_accepted(state):

@@ -114,14 +114,14 @@ def test_a_language_chosen_on_the_walk_is_remembered(tmp_path: Path, monkeypatch
 @pytest.mark.usefixtures("basic_menus")
 def test_pins_are_read_without_echo_and_recorded_as_placeholders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  redis_client: redis.Redis) -> None:
-    keyboard = Keyboard(monkeypatch, "1", secret=(WRONG, GOOD_PIN))
+    keyboard = Keyboard(monkeypatch, "1", "1", secret=("0", WRONG, GOOD_PIN))
     record = tmp_path / "walk.yaml"
     assert main(["simulate", "--phone", "081234567890", "--record", str(record)]) == 0
-    assert keyboard.hidden == [WRONG, GOOD_PIN]
+    assert keyboard.hidden == ["0", WRONG, GOOD_PIN]
     written = record.read_text(encoding="utf-8")
     assert GOOD_PIN not in written and WRONG not in written
     transcript = Transcript.read(record)
-    assert [turn.input for turn in transcript.turns] == ["", "1", "<WRONG_PIN>", "<PIN>"]
+    assert [turn.input for turn in transcript.turns] == ["", "1", "0", "1", "<WRONG_PIN>", "<PIN>"]
     assert transcript.turns[-1].end and "Rp1.500.000" in transcript.turns[-1].screen
 
 
