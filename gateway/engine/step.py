@@ -142,7 +142,7 @@ class _Turn:
             return self.on_menu(screen, entry)
         if screen.kind is Kind.INPUT:
             return self.on_input(screen, text)
-        return self.render()
+        return self.render(("engine.read_first", {}))  # a long last screen: only 99, 0 and 00 go on
 
     def back(self) -> Reply:
         state = self.state

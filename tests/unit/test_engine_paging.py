@@ -92,7 +92,7 @@ def invalid_input(ctx: Context, state: SessionState) -> str | None:
     if state.screen in (PIN_SCREEN, RESUME_SCREEN):
         return "x"
     screen = ctx.menu.screens[state.screen]
-    if screen.kind is Kind.MENU:
+    if screen.kind is Kind.MENU or (screen.kind is Kind.END and Walk(ctx, state).page_count() > 1):
         return "x"
     if screen.kind is Kind.INPUT and screen.validate:
         params = resolve_params(screen.validate.params, state.vars)
