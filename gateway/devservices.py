@@ -160,8 +160,17 @@ def resolve_database_url(env: Mapping[str, str]) -> tuple[str, str]:
 
 
 def run_child(command: list[str], env: Mapping[str, str]) -> int:
-    """Run COMMAND and wait for it. Signals sent to us by a process are passed on; a Ctrl-C from the
-    terminal already reaches the command (same process group), so it is not sent twice."""
+    """Run COMMAND, pass on the signals sent to us, and return its exit status (128+N for signal N)."""
+    if hasattr(signal, "sigtimedwait"):
+        code = _run_child_waiting_for_signals(command, env)
+    else:  # macOS has no sigtimedwait
+        code = run_child_with_handlers(command, env)
+    return 128 - code if code < 0 else code
+
+
+def _run_child_waiting_for_signals(command: list[str], env: Mapping[str, str]) -> int:
+    """A signal sent by a process is passed on; a Ctrl-C or hang-up from the terminal already reaches the
+    command (same process group), so it is not sent twice."""
     wanted = {*FORWARDED, signal.SIGCHLD}
     old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
     try:
@@ -173,8 +182,24 @@ def run_child(command: list[str], env: Mapping[str, str]) -> int:
                 child.send_signal(info.si_signo)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
-    code = child.returncode
-    return 128 - code if code < 0 else code
+    return child.returncode
+
+
+def run_child_with_handlers(command: list[str], env: Mapping[str, str]) -> int:
+    """Every signal received is passed on (a Ctrl-C thus reaches the command twice, which it survives)."""
+    children: list[subprocess.Popen[bytes]] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        for child in children:
+            child.send_signal(signum)
+
+    previous = {signum: signal.signal(signum, forward) for signum in FORWARDED}
+    try:
+        children.append(subprocess.Popen(command, env=dict(env)))
+        return children[0].wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def main(argv: list[str]) -> int:

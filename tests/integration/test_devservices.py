@@ -9,6 +9,8 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,21 +89,43 @@ def test_the_command_runs_with_an_embedded_redis_which_is_stopped_when_it_ends(l
     assert not devservices.pid_file(port, Path(laptop["DEV_RUN_DIR"])).exists()
 
 
+def waits_for_sigterm(marker: Path, ready: Path) -> str:
+    """A command that says it is ready, then waits; on SIGTERM it writes the signal's name and exits 0."""
+    return ("import pathlib, signal, sys, time\n"
+            "def bye(signum, frame):\n"
+            f"    pathlib.Path({str(marker)!r}).write_text(signal.Signals(signum).name)\n"
+            "    sys.exit(0)\n"
+            "signal.signal(signal.SIGTERM, bye)\n"
+            f"pathlib.Path({str(ready)!r}).write_text('ready')\n"
+            "print('ready', flush=True)\n"
+            "time.sleep(60)\n")
+
+
 def test_signals_reach_the_command_and_the_redis_is_stopped_after_it(laptop: dict[str, str], tmp_path: Path) -> None:
     marker = tmp_path / "signalled"
-    script = ("import pathlib, signal, sys, time\n"
-              "def bye(signum, frame):\n"
-              f"    pathlib.Path({str(marker)!r}).write_text(signal.Signals(signum).name)\n"
-              "    sys.exit(0)\n"
-              "signal.signal(signal.SIGTERM, bye)\n"
-              "print('ready', flush=True)\n"
-              "time.sleep(60)\n")
-    child = with_services(laptop, sys.executable, "-c", script)
+    child = with_services(laptop, sys.executable, "-c", waits_for_sigterm(marker, tmp_path / "ready"))
     assert child.stdout is not None and child.stdout.readline().strip() == "ready"
     child.send_signal(signal.SIGTERM)
     child.communicate(timeout=CHILD_WAIT_S)
     assert marker.read_text() == "SIGTERM" and child.returncode == 0
     assert not devservices.answers("127.0.0.1", int(laptop["DEV_REDIS_PORT"]))
+
+
+def test_where_sigtimedwait_is_missing_signal_handlers_pass_signals_on(tmp_path: Path) -> None:
+    marker, ready = tmp_path / "signalled", tmp_path / "ready"
+
+    def signal_us_when_the_command_is_ready() -> None:
+        deadline = time.monotonic() + CHILD_WAIT_S
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if ready.exists():  # our handler is in place from before the command started until it ends
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    sender = threading.Thread(target=signal_us_when_the_command_is_ready)
+    sender.start()
+    code = devservices.run_child_with_handlers([sys.executable, "-c", waits_for_sigterm(marker, ready)], os.environ)
+    sender.join(timeout=CHILD_WAIT_S)
+    assert code == 0 and marker.read_text() == "SIGTERM"
 
 
 def test_an_embedded_redis_already_running_is_reused_and_left_running(laptop: dict[str, str],
