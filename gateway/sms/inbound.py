@@ -97,14 +97,14 @@ def parse_twilio(form: Mapping[str, Any], headers: HeaderLookup, url: str, auth_
     refused = _check_signature(form, headers, url, auth_token)
     if refused:
         return refused
-    sender = _sender(_field(form, "From"))
-    if isinstance(sender, Rejected):
-        return sender
     sid = _field(form, "MessageSid") or _field(form, "SmsSid")
     if not sid:
         return Rejected(RejectReason.MISSING_FIELD, "MessageSid")
     if not usable_message_id(sid):
         return Rejected(RejectReason.BAD_MESSAGE_ID)
+    sender = _sender(_field(form, "From"))
+    if isinstance(sender, Rejected):
+        return sender
     body, truncated = _bounded(_field(form, "Body", strip=False))
     opt_out = _field(form, "OptOutType").upper() or None
     return InboundSms(sender, _field(form, "To"), body, "twilio", sid, truncated, opt_out)

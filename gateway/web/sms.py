@@ -179,7 +179,7 @@ def _rejected(provider: str, rejected: Rejected, message_id: str, raw_sender: st
     if rejected.reason in _SIGNATURE_PROBLEMS:
         log.warning("%s inbound refused: %s", provider, rejected.reason.value)
         abort(403)
-    if rejected.reason is RejectReason.BAD_MESSAGE_ID:
+    if rejected.reason is RejectReason.BAD_MESSAGE_ID or not usable_message_id(message_id):
         abort(400)
     if rejected.reason is RejectReason.UNUSABLE_NUMBER:
         body = request.values.get("Body" if provider == "twilio" else "message", "")
