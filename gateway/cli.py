@@ -88,9 +88,14 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
 
 def _prepare_dev_database(settings: Settings) -> None:
     """A developer's SQLite, as `make run` prepares it: migrated, with the demo customers when empty."""
+    from sqlalchemy.engine import make_url
+
     from gateway.banking.demo import seed_database
     from gateway.banking.migrations import upgrade
 
+    file = make_url(settings.database_url).database
+    if file and file != ":memory:":  # a fresh clone has no instance/ folder yet
+        Path(file).parent.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database_url)
     seed_database(settings.database_url, pepper=settings.pepper)
 

@@ -155,7 +155,6 @@ def redis_for(env: Mapping[str, str], options: DevOptions) -> Iterator[RedisChoi
 def resolve_database_url(env: Mapping[str, str]) -> tuple[str, str]:
     if env.get("DATABASE_URL"):
         return env["DATABASE_URL"], "from DATABASE_URL"
-    DEFAULT_SQLITE_PATH.parent.mkdir(exist_ok=True)
     return f"sqlite:///{DEFAULT_SQLITE_PATH}", f"SQLite at {DEFAULT_SQLITE_PATH.relative_to(PROJECT_ROOT)}"
 
 
@@ -212,6 +211,8 @@ def main(argv: list[str]) -> int:
         with redis_for(env, DevOptions.from_env(env)) as redis:
             env["REDIS_URL"] = redis.url
             env["DATABASE_URL"], db_note = resolve_database_url(env)
+            if env["DATABASE_URL"].endswith(str(DEFAULT_SQLITE_PATH)):
+                DEFAULT_SQLITE_PATH.parent.mkdir(exist_ok=True)
             print(f"jembatan: Redis: {redis.note}; database: {db_note}", file=sys.stderr)
             if redis.started is None:
                 os.execvpe(command[0], command, env)  # nothing of ours to stop afterwards

@@ -143,7 +143,7 @@ def test_a_recorded_walk_with_pins_replays_on_the_demo_bank(tmp_path: Path, redi
 def no_local_redis(tmp_path: Path) -> Iterator[dict[str, str]]:
     """REDIS_URL unset and nothing on the probed port or the embedded port: a laptop without Redis."""
     env = {"DEV_REDIS_PROBE": f"127.0.0.1:{free_port()}", "DEV_REDIS_PORT": str(free_port()),
-           "DEV_RUN_DIR": str(tmp_path / "run"), "DATABASE_URL": f"sqlite:///{tmp_path / 'bank.db'}"}
+           "DEV_RUN_DIR": str(tmp_path / "run"), "DATABASE_URL": f"sqlite:///{tmp_path / 'instance' / 'bank.db'}"}
     yield env
     devservices_port = int(env["DEV_REDIS_PORT"])
     assert not devservices.answers("127.0.0.1", devservices_port), "the embedded Redis was left running"
