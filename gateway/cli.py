@@ -9,12 +9,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+from gateway import access_cli
 from gateway.config import Settings
 from gateway.menus import check_all, load_handlers
 from gateway.phones import UnusableNumber, normalize_msisdn
 from gateway.transcripts import Transcript
 
-DEMO_PHONE = "+6281311110001"
 DEV_BIND_ADDRESS = "127.0.0.1"
 """Where `jembatan dev` (`make run`) listens unless BIND_ADDRESS says otherwise: this machine only."""
 
@@ -48,10 +48,11 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
     import redis as redis_lib
 
     from gateway import devservices, simulator
+    from gateway.banking.demo import DAIRY
     from gateway.runtime import build_runtime
 
     try:
-        phone = normalize_msisdn(args.phone)
+        phone = normalize_msisdn(args.phone or DAIRY.msisdn)
     except UnusableNumber:
         print(f"not a usable phone number: {args.phone}", file=sys.stderr)
         return 2
@@ -113,22 +114,6 @@ def cmd_demo_seed(args: argparse.Namespace, settings: Settings) -> int:
 
     cmd_db_upgrade(args, settings)
     print(seed_database(settings.database_url, pepper=settings.pepper))
-    return 0
-
-
-def cmd_pin_unlock(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.runtime import build_bank
-
-    bank, _engine = build_bank(settings)
-    try:
-        phone = normalize_msisdn(args.phone)
-    except UnusableNumber:
-        print(f"not a usable phone number: {args.phone}", file=sys.stderr)
-        return 2
-    if not bank.unlock(phone):
-        print("no customer with that number", file=sys.stderr)
-        return 1
-    print("unlocked: the customer can enter the PIN again")
     return 0
 
 
@@ -205,7 +190,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--locales", help="locales folder (default: beside the menus folder)")
     check.set_defaults(func=cmd_menus_check)
     simulate = sub.add_parser("simulate", help="walk the menus in this terminal through the real engine")
-    simulate.add_argument("--phone", default=DEMO_PHONE)
+    simulate.add_argument("--phone", help="the caller (default: the demo customer Ibu Euis Rahmawati)")
     simulate.add_argument("--lang", choices=["id", "en"])
     simulate.add_argument("--record", help="save the walk as a golden transcript (YAML)")
     simulate.add_argument("--name", help="the transcript's name")
@@ -214,10 +199,7 @@ def parser() -> argparse.ArgumentParser:
     db.add_parser("upgrade", help="apply the migrations").set_defaults(func=cmd_db_upgrade)
     demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="demo_command", required=True)
     demo.add_parser("seed", help="seed the demo customers when the database is empty").set_defaults(func=cmd_demo_seed)
-    pin = sub.add_parser("pin", help="customer PINs").add_subparsers(dest="pin_command", required=True)
-    unlock = pin.add_parser("unlock", help="let a locked-out customer try the PIN again")
-    unlock.add_argument("phone")
-    unlock.set_defaults(func=cmd_pin_unlock)
+    access_cli.add_commands(sub)  # customers activate|change-number, pin unlock
     reminders = sub.add_parser("reminders", help="repayment reminders").add_subparsers(dest="rem_command",
                                                                                        required=True)
     preview = reminders.add_parser("preview", help="what would be sent on a day, to whom (masked), when")

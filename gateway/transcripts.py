@@ -2,7 +2,7 @@
 
 ```yaml
 name: balance check
-phone: "+6281311110001"
+phone: "+6281220150101"
 turns:
   - input: ""            # the dial
     screen: "Selamat datang ..."

@@ -156,7 +156,7 @@ def run_simulate(env: dict[str, str], stdin: str, *args: str) -> subprocess.Comp
 
 
 def test_without_any_redis_simulate_starts_the_embedded_one_and_stops_it(no_local_redis: dict[str, str]) -> None:
-    done = run_simulate(no_local_redis, "q\n", "--phone", DAIRY.msisdn)
+    done = run_simulate(no_local_redis, "q\n")  # as the demo customer Ibu Euis, by default
     assert done.returncode == 0, done.stderr
     assert "embedded Redis" in done.stderr and "Traceback" not in done.stderr + done.stdout
     assert "Halo Ibu Euis Rahmawati" in done.stdout
