@@ -113,7 +113,7 @@ def cmd_demo_seed(args: argparse.Namespace, settings: Settings) -> int:
     from gateway.banking.demo import seed_database
 
     cmd_db_upgrade(args, settings)
-    print(seed_database(settings.database_url, pepper=settings.pepper))
+    print(seed_database(settings.database_url, pepper=settings.pepper, access=settings.access_policy()))
     return 0
 
 

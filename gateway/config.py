@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from gateway.banking.access import DEFAULT_ACTIVATION_TTL_S, DEFAULT_SMS_BANKING_INACTIVITY_DAYS, AccessPolicy
 from gateway.redis_keys import LANGUAGE_TTL_S
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +48,10 @@ class Settings:
     twilio_from: str = ""
     twilio_api_base_url: str = ""
     aggregator_credential: str = ""
+    activation_ttl_s: int = DEFAULT_ACTIVATION_TTL_S
+    """How long a branch's activation code (first PIN, new PIN after a lock-out) stays valid."""
+    sms_banking_inactivity_days: int = DEFAULT_SMS_BANKING_INACTIVITY_DAYS
+    """SMS banking switches itself off after this many days without an SMS bank command."""
     jembatan_env: str = DEVELOPMENT
     """`development` (the default for `make run`: sandbox, warnings) or `production` (refuses unsafe settings)."""
     sms_provider: str = ""
@@ -87,6 +93,10 @@ class Settings:
             return "twilio"
         return "aggregator" if self.aggregator_send_url else "sandbox"
 
+    def access_policy(self) -> AccessPolicy:
+        return AccessPolicy(activation_ttl=timedelta(seconds=self.activation_ttl_s),
+                            sms_banking_idle=timedelta(days=self.sms_banking_inactivity_days))
+
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> Settings:
         return replace(self, **dict(overrides or {}))
 
@@ -109,6 +119,8 @@ _ENV_FIELDS: dict[str, Any] = {
     "twilio_from": str,
     "twilio_api_base_url": str,
     "aggregator_credential": str,
+    "activation_ttl_s": int,
+    "sms_banking_inactivity_days": int,
     "jembatan_env": str.lower,
     "sms_provider": str.lower,
     "aggregator_send_url": str,

@@ -73,7 +73,7 @@ def build_bank(settings: Settings) -> tuple[Any, Any]:
     from gateway.banking.ledger import SqlBank
 
     engine = make_engine(settings.database_url)
-    return SqlBank(engine, pepper=settings.pepper), engine
+    return SqlBank(engine, pepper=settings.pepper, access=settings.access_policy()), engine
 
 
 def build_runtime(

@@ -1,4 +1,5 @@
-"""Demo customers for a first run and for tests: three farmers and one customer without a PIN.
+"""Demo customers for a first run and for tests: three farmers and one customer without a PIN (who
+registers at *123# with the activation code `seed_database` prints).
 
 Dates are relative to `now`, so the demo always has an instalment due within three days (the dairy
 farmer) and one overdue (the seaweed farmer). Seeding does nothing when the database already holds
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from gateway.banking.access import AccessPolicy
 from gateway.banking.db import make_engine
 from gateway.banking.ledger import SqlBank
 from gateway.banking.schedule import add_months
@@ -112,20 +114,29 @@ def seed(bank_or_engine: SqlBank | Engine, now: datetime) -> SqlBank:
 def demo_table() -> str:
     """The demo customers as a plain-text table for operators (README, `jembatan demo seed`)."""
     rows = [("Name", "Number", "PIN", "Place", "Time zone")]
-    rows += [(c.name, c.msisdn, c.pin or "(none: registers by USSD)", c.place, c.tz) for c in DEMO_CUSTOMERS]
+    rows += [(c.name, c.msisdn, c.pin or "(none: activation code below)", c.place, c.tz) for c in DEMO_CUSTOMERS]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
                      for row in rows)
 
 
-def seed_database(url: str, now: datetime | None = None, pepper: str = "") -> str:
-    """Seed the (migrated) database at `url` unless it has customers; returns a report for the operator."""
+def seed_database(url: str, now: datetime | None = None, pepper: str = "", access: AccessPolicy | None = None) -> str:
+    """Seed the (migrated) database at `url` unless it has customers; returns a report for the operator.
+
+    The customer without a PIN gets an activation code, as a branch would give it: printed in the report
+    only (the database keeps its keyed digest).
+    """
     engine = make_engine(url)
     try:
-        bank = SqlBank(engine, pepper=pepper)
+        bank = SqlBank(engine, pepper=pepper, access=access)
         if bank.has_customers():
             return "the database already has customers: nothing seeded"
-        seed(bank, now or datetime.now(UTC))
-        return "demo customers created:\n" + demo_table()
+        moment = now or datetime.now(UTC)
+        seed(bank, moment)
+        code = bank.issue_activation(UNREGISTERED.msisdn, moment)
+        days = bank.access.activation_ttl.days
+        return (f"demo customers created:\n{demo_table()}\n\n{UNREGISTERED.name} ({UNREGISTERED.msisdn}) has no PIN"
+                f" yet: her activation code is {code} (valid {days} days; shown only now; a new one:"
+                f" jembatan customers activate {UNREGISTERED.msisdn})")
     finally:
         engine.dispose()
