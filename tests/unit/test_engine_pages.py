@@ -37,7 +37,7 @@ def test_a_single_option_is_asked_for_as_type_1() -> None:
     ctx = basic_context()
     confirm = walk(ctx, "2", "2jt")
     assert advance(ctx, confirm.state, "7").reply.text.startswith("Pilihan tidak ada. Ketik 1.\nPinjam Rp2.000.000?")
-    assert walk(ctx, "9").reply.text.startswith("Pilihan tidak ada. Ketik nomor 1-6.")
+    assert walk(ctx, "9").reply.text.startswith("Pilihan tidak ada. Ketik 1-6.")
 
 
 def test_an_error_on_a_later_page_stays_on_that_page_and_99_goes_on_from_there() -> None:

@@ -69,7 +69,7 @@ def test_back_at_home_stays_home() -> None:
 
 def test_invalid_menu_choice_reprompts_with_a_localized_error() -> None:
     outcome = walk(basic_context(), "9")
-    assert outcome.reply.text.startswith("Pilihan tidak ada. Ketik nomor 1-6.\nMenu uji")
+    assert outcome.reply.text.startswith("Pilihan tidak ada. Ketik 1-6.\nMenu uji")
     assert not outcome.reply.end
 
 
