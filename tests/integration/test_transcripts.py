@@ -25,4 +25,6 @@ def test_there_is_a_transcript_for_every_journey() -> None:
     needed = {"balance", "statement", "register", "pin_change", "loan_application", "my_loans", "repay",
               "repay_insufficient", "pin_lockout", "back_and_home", "language_en", "invalid_input", "help",
               "not_customer", "pagination"}
+    needed |= {"resume_after_pin", "paging_errors_loan", "paging_errors_repay", "paging_errors_statement",
+               "paging_errors_long_name"}
     assert needed <= names, sorted(needed - names)
