@@ -39,7 +39,7 @@ from tests.banking_fixtures import FAST_HASHER, NOW, db_engine, pg_engine, sqlit
 from tests.conftest import ROOT
 from tests.fakes.twilio_server import FakeTwilio
 from tests.sms_support import Clock, SmsPhone, SmsWorld, fake_twilio, make_world, worker_context_reset  # noqa: F401
-from tests.ussd_support import JsonPhone
+from tests.ussd_support import AfricasTalkingPhone, JsonPhone
 
 PEPPER = "security-test-pepper-kept-outside-the-db"
 REAL_MENUS = {"menus_dir": ROOT / "menus", "locales_dir": ROOT / "locales", "handlers_module": "handlers"}
@@ -283,7 +283,10 @@ def full_walk(world: SmsWorld, bank: SqlBank) -> tuple[Secrets, set[str]]:
     secret.add(DAIRY.pin or "", SEAWEED.pin or "", PATCHOULI.pin or "", "730519", "730518")
     maria_pin = secret.add("246813")
     code = secret.add(bank.issue_activation(UNREGISTERED.msisdn, NOW) or "")
-    walk(world, UNREGISTERED.msisdn, "1", "1", "87654321", code, maria_pin, maria_pin)
+    # Africa's Talking sends the whole session's input joined by '*': the code and PINs ride in every `text`.
+    at_phone = AfricasTalkingPhone(world.client, UNREGISTERED.msisdn, "sec-at-" + secrets.token_hex(6))
+    screens = [at_phone.dial(), *(at_phone.send(e) for e in ("1", "1", "87654321", code, maria_pin, maria_pin))]
+    assert screens[-1].startswith("CON PIN berhasil dibuat"), screens[-1]
     walk(world, UNREGISTERED.msisdn, "1", "1", maria_pin)  # savings, balance
     applied = walk(world, UNREGISTERED.msisdn, "2", "1", "1", "12", "3000000", "bibit", "1", "1", maria_pin)
     assert "PJ" in applied[-1], applied[-1]  # a loan application's reference
