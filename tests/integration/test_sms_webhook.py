@@ -11,6 +11,7 @@ import pytest
 import redis
 from sqlalchemy import Engine, func, select
 from twilio.request_validator import RequestValidator
+from werkzeug.test import TestResponse
 
 from gateway import redis_keys
 from gateway.banking.ledger import SqlBank
@@ -54,7 +55,9 @@ def world(db_engine: Engine, redis_client: redis.Redis, clock: Clock, fake_twili
           worker_context_reset: None) -> SmsWorld:  # noqa: F811
     world = make_world(db_engine, redis_client, clock, REGISTRY, bank=SqlBank(db_engine, hasher=FAST_HASHER),
                        fake=fake_twilio)
-    world.channel.inbox.dispatcher.services.bank.add_customer(CUSTOMER, "Ibu Siti", "Asia/Jakarta", "id", clock())
+    bank = world.channel.inbox.dispatcher.services.bank
+    bank.add_customer(CUSTOMER, "Ibu Siti", "Asia/Jakarta", "id", clock())
+    bank.set_sms_banking(CUSTOMER, True, clock())  # switched on over USSD with the PIN (test_ledger_access)
     return world
 
 
@@ -102,7 +105,8 @@ def test_the_reply_goes_out_through_the_outbox_and_callbacks_track_it(phone: Sms
     assert (world.outbox(row.id).status, world.outbox(row.id).provider_status) == ("delivered", "delivered")
 
 
-def post_status(world: SmsWorld, path: str, sid: str, status: str, error: str = "", sign: bool = True) -> object:
+def post_status(world: SmsWorld, path: str, sid: str, status: str, error: str = "", sign: bool = True
+                ) -> TestResponse:
     form = {"MessageSid": sid, "MessageStatus": status, "AccountSid": "AC" + "0" * 32}
     if error:
         form["ErrorCode"] = error
