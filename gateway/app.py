@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.exceptions import HTTPException
 
 from gateway import logs, safety
@@ -32,6 +32,15 @@ def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None 
     app.register_blueprint(ussd.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp)
+
+    @app.before_request
+    def readable_query_string() -> None:
+        """Werkzeug decodes the query string as strict UTF-8 on first use (`request.args`): refuse other bytes
+        up front with a 400, in each blueprint's format, rather than a 500 wherever a view reads an argument."""
+        try:
+            request.query_string.decode()
+        except UnicodeDecodeError:
+            abort(400)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

@@ -17,6 +17,10 @@ def fuzzer(db_engine: Engine, redis_client: redis.Redis) -> Fuzzer:  # noqa: F81
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if REQUESTS:
-        counts = ", ".join(f"{endpoint} {count}" for endpoint, count in sorted(REQUESTS.items()))
-        terminalreporter.write_line(f"fuzz requests per endpoint: {counts} (total {sum(REQUESTS.values())})")
+    if not REQUESTS:
+        return
+    total = sum(sum(statuses.values()) for statuses in REQUESTS.values())
+    terminalreporter.write_line(f"fuzz: {total} requests, none answered >= 500 unless a test failed")
+    for endpoint, statuses in sorted(REQUESTS.items()):
+        by_status = ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items()))
+        terminalreporter.write_line(f"fuzz {endpoint}: {sum(statuses.values())} requests ({by_status})")

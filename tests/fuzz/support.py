@@ -3,15 +3,17 @@
 Each test draws whole requests (method, query string, headers, body bytes) from hypothesis strategies,
 sends them through the Flask test client and checks: no status >= 500, no traceback text in the body,
 and nothing stored for a refused request (Redis keys and SMS rows unchanged). Runs are deterministic
-(`derandomize=True`); `FUZZ_EXAMPLES` sets the examples per test (default FUZZ_DEFAULT_EXAMPLES).
+(`derandomize=True`); `FUZZ_EXAMPLES` sets the examples per test (default FUZZ_DEFAULT_EXAMPLES), and
+`FUZZ_SHRINK=1` shrinks a failing request to its smallest form (off by default: shrinking a failure can take
+minutes, and a failure is reproduced as it is by the same derandomized run).
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections import Counter
-from collections.abc import Mapping
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -19,7 +21,7 @@ from urllib.parse import quote
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -36,22 +38,24 @@ from gateway.runtime import build_runtime
 from tests.conftest import redis_test_url
 from tests.transcript_support import CLOCK, FAST_HASHER
 
-FUZZ_DEFAULT_EXAMPLES = 40
+FUZZ_DEFAULT_EXAMPLES = 60
 PUBLIC_URL = "https://jembatan.example.id"
 AUTH_TOKEN = "fuzz-auth-token"
 AGGREGATOR_SECRET = "fuzz-aggregator-secret"
 FORM_TYPE = "application/x-www-form-urlencoded"
 TRACEBACK_MARKERS = (b"Traceback", b'File "')
 
-REQUESTS: Counter[str] = Counter()
-"""Requests sent per endpoint in this pytest run, for the summary line (tests/fuzz/conftest.py)."""
+REQUESTS: defaultdict[str, Counter[int]] = defaultdict(Counter)
+"""Answers per endpoint and status in this pytest run, for the summary (tests/fuzz/conftest.py)."""
 
 
-def fuzz_settings() -> settings:
-    return settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", FUZZ_DEFAULT_EXAMPLES)), derandomize=True,
-                    deadline=None, database=None, print_blob=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                           HealthCheck.data_too_large, HealthCheck.large_base_example])
+def fuzz_settings(share: float = 1.0) -> settings:
+    """`share` of the test's examples (a test splits them over its request shapes)."""
+    examples = max(1, round(int(os.environ.get("FUZZ_EXAMPLES", FUZZ_DEFAULT_EXAMPLES)) * share))
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if os.environ.get("FUZZ_SHRINK") == "1" else [])
+    return settings(max_examples=examples, derandomize=True, deadline=None, database=None, print_blob=True,
+                    phases=phases, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                                          HealthCheck.data_too_large, HealthCheck.large_base_example])
 
 
 def fuzz_app(engine: Engine) -> Flask:
@@ -85,7 +89,7 @@ def long_text() -> st.SearchStrategy[str]:
 
 def value(plausible: list[str]) -> st.SearchStrategy[str]:
     """Mostly what the field should hold, often something hostile, sometimes far too long."""
-    return st.one_of(st.sampled_from(plausible), nasty_text(), long_text())
+    return st.one_of(st.sampled_from(plausible), st.sampled_from(plausible), nasty_text(), long_text())
 
 
 def fields(spec: Mapping[str, list[str]], clean: bool = False) -> st.SearchStrategy[dict[str, str]]:
@@ -93,14 +97,19 @@ def fields(spec: Mapping[str, list[str]], clean: bool = False) -> st.SearchStrat
     text = st.text(max_size=30) if clean else nasty_text()
 
     def one(plausible: list[str]) -> st.SearchStrategy[str | None]:
-        drawn = st.one_of(st.sampled_from(plausible), text) if clean else value(plausible)
-        return st.one_of(st.none(), drawn)
+        drawn = st.one_of(st.sampled_from(plausible), st.sampled_from(plausible), text) if clean else value(plausible)
+        return st.one_of(drawn, drawn, drawn, st.none())
 
     known = st.fixed_dictionaries({name: one(plausible) for name, plausible in spec.items()})
     extras = st.dictionaries(st.sampled_from(["x", "Body", "text", "messageid", "credential", "\x00", "a b"]), text,
                              max_size=2)
     return st.tuples(known, extras).map(
         lambda pair: {**pair[1], **{k: v for k, v in pair[0].items() if v is not None}})
+
+
+def plausible_fields(spec: Mapping[str, list[str]]) -> st.SearchStrategy[dict[str, str]]:
+    """Every field present with a value it could well hold: requests that get past the parsers."""
+    return st.fixed_dictionaries({name: st.sampled_from(plausible) for name, plausible in spec.items()})
 
 
 def encode_form(form: Mapping[str, str]) -> bytes:
@@ -123,8 +132,8 @@ CONTENT_TYPES = [FORM_TYPE, "application/json", "text/plain", "multipart/form-da
                  "application/xml", ""]
 
 
-def content_type(usual: str) -> st.SearchStrategy[str]:
-    return st.one_of(st.just(usual), st.just(usual), st.sampled_from(CONTENT_TYPES))
+def other_content_type(usual: str) -> st.SearchStrategy[str]:
+    return st.sampled_from([kind for kind in CONTENT_TYPES if kind != usual])
 
 
 def deep_json() -> st.SearchStrategy[bytes]:
@@ -138,9 +147,8 @@ def padded(body: bytes) -> st.SearchStrategy[bytes]:
         lambda size: body + b"&pad=" + b"9" * max(0, size - len(body) - 5))
 
 
-def method(usual: str) -> st.SearchStrategy[str]:
-    others = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
-    return st.one_of(*[st.just(usual)] * 8, st.sampled_from(others))
+def other_method(usual: str) -> st.SearchStrategy[str]:
+    return st.sampled_from([m for m in ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS") if m != usual])
 
 
 # --- sending and checking ----------------------------------------------------------------------------------
@@ -154,6 +162,23 @@ class Wire:
     body: bytes = b""
     content_type: str = ""
     headers: tuple[tuple[str, str], ...] = ()
+
+    def __repr__(self) -> str:  # bodies near 16 KiB would make an unreadable (and warned about) report
+        def cut(data: bytes) -> str:
+            return repr(data) if len(data) <= 300 else f"{data[:300]!r}... ({len(data)} bytes)"
+
+        return (f"Wire(method={self.method!r}, query={cut(self.query)}, body={cut(self.body)}, "
+                f"content_type={self.content_type!r}, headers={self.headers!r})")
+
+
+def wires(method: str | st.SearchStrategy[str], body: bytes | st.SearchStrategy[bytes],
+          content_type: str | st.SearchStrategy[str] = FORM_TYPE, query: bytes | st.SearchStrategy[bytes] = b"",
+          headers: st.SearchStrategy[tuple[tuple[str, str], ...]] | None = None) -> st.SearchStrategy[Wire]:
+    def strategy(part: Any) -> st.SearchStrategy[Any]:
+        return part if isinstance(part, st.SearchStrategy) else st.just(part)
+
+    return st.builds(Wire, strategy(method), strategy(query), strategy(body), strategy(content_type),
+                     headers if headers is not None else st.just(()))
 
 
 @dataclass
@@ -170,7 +195,7 @@ class Fuzzer:
         environ: dict[str, Any] = {"QUERY_STRING": wire.query.decode("latin-1")}
         response = self.client.open(path, method=wire.method, data=wire.body, content_type=wire.content_type or None,
                                     headers=list(wire.headers), environ_overrides=environ)
-        REQUESTS[endpoint] += 1
+        REQUESTS[endpoint][response.status_code] += 1
         body = response.get_data()
         assert response.status_code < 500, (response.status_code, body[:300])
         assert not any(marker in body for marker in TRACEBACK_MARKERS), body[:300]
@@ -187,7 +212,7 @@ class Fuzzer:
 
 def twilio_signature(path: str, query: bytes, form: Mapping[str, str]) -> str:
     """What Twilio sends in X-Twilio-Signature for this URL and form."""
-    url = PUBLIC_URL + path + (f"?{query.decode('latin-1')}" if query else "")
+    url = PUBLIC_URL + path + (f"?{query.decode('utf-8', 'replace')}" if query else "")
     return str(RequestValidator(AUTH_TOKEN).compute_signature(url, dict(form)))
 
 
@@ -196,6 +221,16 @@ def json_bytes(document: Any, ascii_only: bool) -> bytes:
     return json.dumps(document, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
 
 
-def has_route(app: Flask, path: str) -> bool:
-    return any(rule.rule == path for rule in app.url_map.iter_rules())
+def fuzz(fuzzer: Fuzzer, endpoint: str, path: str, wires: st.SearchStrategy[Wire], share: float = 1.0,
+         check: Callable[[Wire, TestResponse], None] | None = None) -> None:
+    """Send `share` of the examples drawn from `wires` to `path`; every answer is checked by `Fuzzer.send`."""
+
+    @fuzz_settings(share)
+    @given(wire=wires)
+    def run(wire: Wire) -> None:
+        response = fuzzer.send(endpoint, path, wire)
+        if check is not None:
+            check(wire, response)
+
+    run()
 
