@@ -129,3 +129,45 @@ def test_sandbox_answers_any_request_below_500(fuzzer: Fuzzer) -> None:
                       raw_bytes())
     fuzz(fuzzer, "/sms/sandbox", "/sms/sandbox", wires("GET", b"", "", query), 0.7, sandbox_list)
     fuzz(fuzzer, "/sms/sandbox", "/sms/sandbox", wires(other_method("GET"), raw_bytes(), "", query), 0.3)
+
+
+def signed(path: str, form: dict[str, str], query: str = "") -> Wire:
+    encoded = query.encode()
+    return Wire("POST", encoded, encode_form(form), FORM_TYPE, ((SIGNATURE, twilio_signature(path, encoded, form)),))
+
+
+def credential(params: dict[str, str]) -> bytes:
+    return encode_form({**params, "credential": AGGREGATOR_SECRET})
+
+
+PREFIX_ID = "m" * 64
+ISSUE_8_EXAMPLES = {  # each answered 500 once; (endpoint, wire, expected status)
+    "status ErrorCode ²": ("/sms/twilio/status", signed("/sms/twilio/status", {
+        "MessageSid": "SM" + "0" * 32, "MessageStatus": "failed", "ErrorCode": "²"}), 200),
+    "status outbox=²": ("/sms/twilio/status", signed("/sms/twilio/status", {
+        "MessageSid": "SM" + "0" * 32, "MessageStatus": "failed"}, "outbox=%C2%B2"), 200),
+    "aggregator NUL in every field": ("/sms/aggregator", Wire("GET", credential({
+        "original": "0812201501\x0001", "sendto": "12\x0034", "messageid": "m\x001", "message": "SAL\x00DO"})), None),
+    "aggregator NUL in the message": ("/sms/aggregator", Wire("GET", credential({
+        "original": "081220150101", "sendto": "1234", "messageid": "m-nul", "message": "SAL\x00DO"})), 200),
+    "aggregator messageid over the limit": ("/sms/aggregator", Wire("GET", credential({
+        "original": "081220150101", "sendto": "1234", "messageid": "x" * 300, "message": "SALDO"})), 400),
+    "twilio NUL in Body": ("/sms/twilio", signed("/sms/twilio", {
+        "From": "+6281220150101", "Body": "SALDO\x00", "MessageSid": "SM" + "1" * 32}), 200),
+    "query string not UTF-8": ("/sms/aggregator", Wire("GET", b"original=0812\xff"), 400),
+}
+
+
+def test_the_inputs_issue_8_reported_answer_below_500(fuzzer: Fuzzer) -> None:
+    for name, (path, wire, expected) in ISSUE_8_EXAMPLES.items():
+        response = fuzzer.send(f"{path} issue 8 examples", path, wire)
+        assert expected is None or response.status_code == expected, (name, response.status_code)
+
+
+def test_two_aggregator_ids_sharing_a_long_prefix_are_two_messages(fuzzer: Fuzzer) -> None:
+    before = fuzzer.stored()[0]
+    for suffix in ("-a", "-b"):
+        wire = Wire("GET", credential({"original": "081220150101", "sendto": "1234", "messageid": PREFIX_ID + suffix,
+                                       "message": "JADWAL"}))
+        assert fuzzer.send("/sms/aggregator issue 8 examples", "/sms/aggregator", wire).status_code == 200
+    assert fuzzer.stored()[0] == before + 2
