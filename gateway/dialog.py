@@ -94,7 +94,10 @@ class Dialog:
             log.exception("hop %s %s failed", mask_msisdn(hop.msisdn), hop.session_id)
             return self.notice("engine.error", opened.lang)
         if effects and self.on_effects is not None:
-            self.on_effects(hop.msisdn, effects)
+            try:
+                self.on_effects(hop.msisdn, effects)
+            except Exception as exc:  # the session is saved and the reply stands; the effects sweeper retries
+                self.outages.failed("effects", exc)
         log.debug("hop %s %s %.1fms", mask_msisdn(hop.msisdn), hop.session_id, (time.perf_counter() - started) * 1000)
         return reply
 
