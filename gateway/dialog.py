@@ -74,6 +74,10 @@ class Dialog:
         except StoreUnavailable as down:
             self.outages.failed("redis", down.cause)
             return self.notice(UNAVAILABLE)
+        except Exception:  # a stored session this code cannot read; its lock and record expire by themselves
+            log.exception("hop %s %s: the stored session could not be opened", mask_msisdn(hop.msisdn),
+                          hop.session_id)
+            return self.notice("engine.error")
         self.outages.recovered("redis")
         if not opened.locked:
             log.info("hop %s %s: the session's previous hop still holds the lock", mask_msisdn(hop.msisdn),

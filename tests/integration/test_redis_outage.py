@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 
+from gateway import redis_keys
 from gateway.app import create_app
 from gateway.runtime import Runtime, build_runtime
 from tests.conftest import basic_settings
@@ -109,3 +111,12 @@ def test_a_hung_redis_gets_the_same_polite_end_not_a_hanging_request(app: Flask,
     with server.frozen():  # the socket read times out (gateway.runtime.REDIS_READ_TIMEOUT_S)
         assert AfricasTalkingPhone(client, PHONE, "hung-2").post("") == (200, f"END {unavailable(app)}")
     assert AfricasTalkingPhone(client, PHONE, "hung-3").dial().startswith(MAIN)
+
+
+def test_a_stored_session_that_cannot_be_read_gets_the_error_end_not_a_500(app: Flask, server: RedisServer) -> None:
+    client = app.test_client()
+    phone = AfricasTalkingPhone(client, PHONE, "corrupt")
+    assert phone.dial().startswith(MAIN)
+    redis.Redis.from_url(server.url).set(redis_keys.session(PHONE, "corrupt"), b"{not json", ex=60)
+    error = app.extensions["jembatan"].menus.current.catalog.render("id", "engine.error")
+    assert phone.post("1") == (200, f"END {error}")
