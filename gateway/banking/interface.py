@@ -240,16 +240,14 @@ class Bank(Protocol):
 
     def customer_by_msisdn(self, msisdn: str) -> Customer | None: ...
 
-    def customer_language(self, msisdn: str) -> str | None:
-        """The customer's last choice (USSD or SMS), the branch's before that; None for a stranger."""
-        ...
+    # The language every channel and reminders use: the customer's last choice, the branch's before it.
+    def customer_language(self, msisdn: str) -> str | None: ...  # None for a stranger
 
-    def set_language(self, msisdn: str, lang: str) -> None:
-        """Remember the customer's choice; does nothing for a number that is not a customer."""
-        ...
+    def set_language(self, msisdn: str, lang: str) -> None: ...  # does nothing for a stranger
 
+    # Access rules and outcomes: gateway/banking/access.py.
     def redeem_activation(self, msisdn: str, code: str, now: datetime) -> ActivationCheck:
-        """The branch's one-time code (see `gateway.banking.access`); ok opens the window for `activate_pin`."""
+        """The branch's one-time code; ok opens a short window for `activate_pin`."""
         ...
 
     def activate_pin(self, msisdn: str, pin: str, now: datetime) -> PinCheck:
@@ -262,16 +260,14 @@ class Bank(Protocol):
         """For a session that has just passed `verify_pin`: the caller checks the old PIN."""
         ...
 
-    def sms_banking(self, msisdn: str, now: datetime) -> bool:
-        """Whether SMS commands that show money or move it work for this number (see `access`)."""
-        ...
+    def sms_banking(self, msisdn: str, now: datetime) -> bool: ...
 
     def set_sms_banking(self, msisdn: str, on: bool, now: datetime) -> bool:
         """For a session that has just passed `verify_pin`; False for a number that is not a customer."""
         ...
 
     def use_sms_banking(self, msisdn: str, now: datetime) -> bool:
-        """The gate in front of an SMS money command: True (and the inactivity clock restarts) when on."""
+        """The gate before an SMS bank command: True (and the inactivity clock restarts) while on."""
         ...
 
     def savings_balance(self, msisdn: str) -> SavingsAccount | None: ...
