@@ -51,11 +51,17 @@ def cmd_activate(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
     def work(bank: SqlBank, now: datetime) -> int:
-        code = bank.issue_activation(phone, now)
-        if code is None:
+        customer = bank.customer_by_msisdn(phone)
+        if customer is None:
             print("no customer with that number", file=sys.stderr)
             return 1
-        print(code_report(phone, code, now, settings))
+        if customer.registered and not customer.locked:
+            if not args.reset:
+                print("that customer already has a PIN; for a forgotten one add --reset (the old PIN stops "
+                      "working at once)", file=sys.stderr)
+                return 1
+            bank.lock_for_reset(phone)
+        print(code_report(phone, bank.issue_activation(phone, now) or "", now, settings))
         return 0
 
     return _with_bank(settings, work)
@@ -73,7 +79,7 @@ def cmd_unlock(args: argparse.Namespace, settings: Settings) -> int:
             print("no customer with that number", file=sys.stderr)
             return 1
         if not customer.locked:
-            print("that customer is not locked; for a forgotten PIN use `jembatan customers activate`",
+            print("that customer is not locked; for a forgotten PIN use `jembatan customers activate --reset`",
                   file=sys.stderr)
             return 1
         print(code_report(phone, bank.issue_activation(phone, now) or "", now, settings))
@@ -108,6 +114,7 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
                                                                                   required=True)
     activate = customers.add_parser("activate", help="print a one-time activation code for a first (or new) PIN")
     activate.add_argument("phone")
+    activate.add_argument("--reset", action="store_true", help="a forgotten PIN: lock the old one first")
     activate.set_defaults(func=cmd_activate)
     change = customers.add_parser("change-number", help="move a customer to a new number (SMS banking goes off)")
     change.add_argument("old")

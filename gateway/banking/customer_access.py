@@ -46,6 +46,17 @@ class CustomerAccess(Store):
         log.info("activation code issued for %s", mask_msisdn(msisdn))
         return code
 
+    def lock_for_reset(self, msisdn: str) -> bool:
+        """Operator action for a forgotten PIN: the old PIN stops working (as after a lock-out) and SMS
+        banking goes off; the customer sets a new PIN with an activation code. False for a stranger."""
+        with self.transaction() as session:
+            row = self.customer_row(session, msisdn, lock=True)
+            if row is None:
+                return False
+            row.locked, row.sms_banking_active_at = True, None
+        log.info("PIN of %s locked for a reset at the branch", mask_msisdn(msisdn))
+        return True
+
     def redeem_activation(self, msisdn: str, code: str, now: datetime) -> ActivationCheck:
         with self.transaction() as session:
             row = self.customer_row(session, msisdn, lock=True)

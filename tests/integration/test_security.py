@@ -224,6 +224,15 @@ def test_pin_unlock_command_prints_a_code_and_leaves_the_lock(tmp_path: Path, mo
         assert bank.redeem_activation(UNREGISTERED.msisdn, maria_code.group(1), NOW).outcome.value == "ok"
         for code in (printed.group(1), maria_code.group(1)):
             assert all(code not in value for value in _table_values(engine)), "codes are never stored"
+
+        assert main(["customers", "activate", DAIRY.msisdn]) == 1, "a customer with a PIN needs --reset"
+        assert bank.verify_pin(DAIRY.msisdn, DAIRY.pin or "").outcome is PinOutcome.OK
+        capsys.readouterr()
+        assert main(["customers", "activate", "--reset", DAIRY.msisdn]) == 0
+        reset = re.search(r": (\d{8})\n", capsys.readouterr().out)
+        assert reset is not None
+        assert bank.verify_pin(DAIRY.msisdn, DAIRY.pin or "").outcome is PinOutcome.LOCKED, "the old PIN is gone"
+        assert bank.redeem_activation(DAIRY.msisdn, reset.group(1), NOW).outcome.value == "ok"
     finally:
         engine.dispose()
 
