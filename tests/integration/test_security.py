@@ -141,8 +141,10 @@ def test_sms_money_commands_are_refused_until_enabled(world: SmsWorld, bank: Sql
     assert bank.my_loans(DAIRY.msisdn).applications == ()
 
     assert switch_sms_banking_on(world, DAIRY.msisdn, DAIRY.pin or "").startswith("END SMS banking aktif")
-    reply = phone.send("SALDO")
-    assert reply is not None and reply.startswith("Kode "), "SALDO and BAYAR keep the one-time code on top"
+    for command in ("SALDO", *examples.values()):
+        reply = phone.send(command) or ""
+        assert reply.startswith("Kode "), f"{command} keeps the one-time code on top of SMS banking: {reply}"
+    assert bank.savings_balance(DAIRY.msisdn) == before and bank.my_loans(DAIRY.msisdn).applications == ()
 
 
 def test_sms_banking_switches_itself_off(world: SmsWorld, bank: SqlBank) -> None:
