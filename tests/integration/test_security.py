@@ -9,7 +9,7 @@
   `PHONE_COLUMNS` and `PHONE_KEYED_REDIS`).
 
 Every test runs through the real HTTP endpoints, Redis and database, on SQLite and PostgreSQL.
-The sandbox/production mode tests are in test_safety.py.
+The sandbox, production-mode and outbox-redaction tests are in test_security_sms.py.
 """
 
 from __future__ import annotations
