@@ -3,13 +3,16 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import pytest
+import redis
 from sqlalchemy import Engine
 
 from gateway.banking.demo import DAIRY, DAYS_UNTIL_DUE, SEAWEED
 from gateway.banking.ledger import SqlBank
 from gateway.reminders.due import due_batches
 from gateway.reminders.policy import DailyWindow, Rule
+from handlers import REGISTRY
 from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine  # noqa: F401
+from tests.sms_support import Clock, SmsPhone, make_world, worker_context_reset  # noqa: F401
 
 
 def test_the_language_is_the_branch_choice_until_the_customer_chooses(demo_bank: SqlBank) -> None:  # noqa: F811
@@ -42,3 +45,13 @@ def test_reminders_go_out_in_the_language_the_customer_chose(demo_bank: SqlBank,
     borrowers = [b for batch in due_batches(db_engine, rule, DAIRY.tz, local_day) for b in batch]
     langs = {item.msisdn: item.lang for borrower in borrowers for item in borrower}
     assert langs[DAIRY.msisdn] == "en"
+
+
+def test_sms_bahasa_stores_the_choice_with_the_customer(demo_bank: SqlBank, db_engine: Engine,  # noqa: F811
+                                                        redis_client: redis.Redis,
+                                                        worker_context_reset: None) -> None:  # noqa: F811
+    world = make_world(db_engine, redis_client, Clock(NOW), REGISTRY, bank=demo_bank)
+    SmsPhone(world, DAIRY.msisdn).send("BAHASA EN")
+    assert demo_bank.customer_language(DAIRY.msisdn) == "en"
+    SmsPhone(world, "+6281199990000").send("BAHASA EN")  # a stranger: remembered in Redis only
+    assert demo_bank.customer_language("+6281199990000") is None
