@@ -158,10 +158,12 @@ class Dialog:
         if self.languages is None:
             return None
         try:
-            return self.languages.customer_language(msisdn)
+            lang = self.languages.customer_language(msisdn)
         except BankUnavailable as exc:
             self.outages.failed("bank", exc)
             return None
+        self.outages.recovered("bank")
+        return lang
 
     def _keep_language(self, msisdn: str, lang: str) -> None:
         """Write a language choice through to the bank, after the session is saved (Redis has it cached)."""
@@ -171,3 +173,5 @@ class Dialog:
             self.languages.set_language(msisdn, lang)
         except BankUnavailable as exc:
             self.outages.failed("bank", exc)
+            return
+        self.outages.recovered("bank")
