@@ -113,7 +113,10 @@ class Dialog:
             self.outages.failed("redis", down.cause)
 
     def _stale(self, hop: Hop, record: StoredSession) -> bool:
-        return hop.style is InputStyle.NEWEST and hop.sequence < record.consumed
+        """A late copy of an older hop (a retry that arrives after a newer input ran): answered from the store."""
+        if hop.style is InputStyle.NEWEST:
+            return hop.sequence < record.consumed
+        return hop.consumed_after(0) < record.consumed
 
     def _run(self, hop: Hop, opened: Opened, token: str) -> tuple[Reply, list[Effect]]:
         record = opened.record

@@ -22,6 +22,7 @@ from gateway.engine.state import SessionState
 from gateway.runtime import Runtime, build_runtime
 from gateway.sessions import Opened, SessionStore, StoredSession
 from tests.conftest import basic_settings
+from tests.ussd_support import AfricasTalkingPhone
 
 PHONE = "+6281234567890"
 WAIT_S = 10.0  # bounds every wait; the tests finish as soon as the events fire
@@ -168,3 +169,14 @@ def test_release_frees_only_its_own_lock(redis_client: redis.Redis) -> None:
     assert store.open("order-5", PHONE).locked is False
     store.release("order-5", PHONE, opened.owner)
     assert store.open("order-5", PHONE).locked is True
+
+
+def test_a_late_copy_of_an_older_hop_is_answered_from_the_store_not_run_again(app: Flask) -> None:
+    with app.test_client() as client:
+        phone = AfricasTalkingPhone(client, PHONE, "order-6")
+        phone.dial()
+        phone.send("2")
+        confirm = phone.send("1500000")
+        assert confirm.startswith("CON Pinjam Rp1.500.000?")
+        assert phone.post("2") == (200, confirm), "the older hop's input must not run on the newer screen"
+        assert phone.send("1") == "END Selesai"
