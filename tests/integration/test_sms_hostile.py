@@ -24,6 +24,7 @@ from sqlalchemy.orm import sessionmaker
 from gateway.banking.ledger import SqlBank
 from gateway.engine.api import Handler
 from gateway.messaging.models import InboundMessageRow
+from gateway.sessions import SessionStore
 from gateway.sms.inbound import MAX_MESSAGE_ID_CHARS
 from gateway.sms.otp import OneTimeCodes
 from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
@@ -168,7 +169,7 @@ def test_redis_down_answers_503_and_the_retry_is_processed_later(world: SmsWorld
                                                                  caplog: pytest.LogCaptureFixture) -> None:
     dead = redis.Redis(port=closed_port(), socket_connect_timeout=0.5, socket_timeout=0.5)
     inbox = world.channel.inbox
-    store = type(inbox.dispatcher.languages)(dead, 300, 180, 10)
+    store = SessionStore(dead, 300, 180, 10)
     broken = replace(inbox.dispatcher, codes=OneTimeCodes(dead, b"secret"), languages=store)
     swap_channel(world, inbox=replace(inbox, dispatcher=broken))
     with caplog.at_level(logging.INFO):
