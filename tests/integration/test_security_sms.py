@@ -33,7 +33,7 @@ from gateway.logs import FORMAT, MaskingFormatter
 from gateway.messaging.hooks import StillWantedHooks
 from gateway.messaging.models import InboundMessageRow
 from gateway.messaging.outbox import queue_sms, set_opt_out
-from gateway.messaging.retention import PURGED_BODY, purge_messages
+from gateway.messaging.retention import PURGED_BODY, purge_job, purge_messages
 from gateway.messaging.sender import send_one
 from gateway.safety import UnsafeSettings, problems
 from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
@@ -246,6 +246,9 @@ def test_recent_bodies_are_kept(world: SmsWorld) -> None:
     world.work()
     done = purge_messages(world.channel.outbox.sessions, world.clock() + timedelta(days=29), timedelta(days=30))
     assert done == {"outbound": 0, "inbound": 0, "codes": 0}
+    assert purge_job() == {"outbound": 0, "inbound": 0, "codes": 0}  # the scheduler's run, in this worker context
+    world.clock.advance(days=31)
+    assert purge_job() == {"outbound": 1, "inbound": 1, "codes": 0}
 
 
 # Logs
