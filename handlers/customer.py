@@ -1,4 +1,7 @@
-"""Who is calling: sets `registered`, `can_register`, `locked`, `name` and `tz` for the menu and handlers."""
+"""Who is calling: sets `registered`, `can_register`, `locked` and `tz` for the menu and handlers.
+
+No name: before the PIN the menu greets neutrally, so a shared or recycled phone does not learn who banks here.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ def lookup(call: Call) -> Result:
     """Categories: ok, unregistered, locked, unknown."""
     customer = bank_of(call).customer_by_msisdn(call.msisdn)
     if customer is None:
-        return Result(UNKNOWN, {"registered": False, "can_register": False, "locked": False, "name": "", "tz": ""})
+        return Result(UNKNOWN, {"registered": False, "can_register": False, "locked": False, "tz": ""})
     data = {"registered": customer.registered, "can_register": not customer.registered,
-            "locked": customer.locked, "name": customer.name, "tz": customer.tz}
+            "locked": customer.locked, "tz": customer.tz}
     if customer.locked:
         return Result("locked", data)
     return Result("ok" if customer.registered else "unregistered", data)

@@ -159,7 +159,7 @@ def test_without_any_redis_simulate_starts_the_embedded_one_and_stops_it(no_loca
     done = run_simulate(no_local_redis, "q\n")  # as the demo customer Ibu Euis, by default
     assert done.returncode == 0, done.stderr
     assert "embedded Redis" in done.stderr and "Traceback" not in done.stderr + done.stdout
-    assert "Halo Ibu Euis Rahmawati" in done.stdout
+    assert "Selamat datang. Pilih layanan:" in done.stdout
 
 
 def test_when_no_redis_can_be_had_simulate_says_what_to_start(no_local_redis: dict[str, str]) -> None:
