@@ -11,6 +11,7 @@ Every key expires, except those in `NO_TTL` (tests/integration/test_redis_ttl.py
     sms_codes_issued  ...:sms:codes-issued      one hour
     sandbox_sent      jmb:sandbox:sent:<key>    SANDBOX_DEDUP_TTL_S (gateway.sms.sandbox)
     SANDBOX_MESSAGES  jmb:sandbox:messages      no TTL: a list capped by LTRIM, development sandbox only
+    PENDING_EFFECTS   jmb:effects:pending       no TTL: a hash emptied as effects are applied (gateway.effects)
 
 RQ's own keys (`rq:*`) are RQ's: it expires jobs and results itself and keeps its registries.
 """
@@ -54,7 +55,10 @@ def sms_codes_issued(msisdn: str) -> str:
 
 
 SANDBOX_MESSAGES = f"{PREFIX}sandbox:messages"
-NO_TTL = (SANDBOX_MESSAGES,)
+PENDING_EFFECTS = f"{PREFIX}effects:pending"
+"""A hash: effect key -> the effect not yet applied (gateway.effects). Written with the session save, its
+field deleted once applied; the effects sweeper applies what a crash left. No TTL: an effect never expires."""
+NO_TTL = (SANDBOX_MESSAGES, PENDING_EFFECTS)
 """Keys kept without a TTL on purpose (see the table above)."""
 
 

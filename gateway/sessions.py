@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -83,6 +83,7 @@ _SAVE = """
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 if ARGV[5] == '1' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
 if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7]) end
+for i = 9, #ARGV, 2 do redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1]) end
 if redis.call('GET', KEYS[4]) == ARGV[8] then redis.call('DEL', KEYS[4]) return 1 end
 return 0
 """
@@ -134,16 +135,18 @@ class SessionStore:
         return StoredSession.loads(raw) if raw else None
 
     def save(self, session_id: str, msisdn: str, record: StoredSession, remember_lang: str | None,
-             owner: str) -> bool:
-        """Store the hop's outcome and release its lock; False when the lock had passed to another hop."""
+             owner: str, pending: Sequence[str] = ()) -> bool:
+        """Store the hop's outcome and release its lock; False when the lock had passed to another hop.
+
+        `pending`: the hop's effects as field/value pairs (gateway.effects), kept in the same round trip."""
         state_json = record.state.dumps()
         keys = [redis_keys.session(msisdn, session_id), redis_keys.resume(msisdn), redis_keys.language(msisdn),
-                redis_keys.hop_lock(msisdn, session_id)]
+                redis_keys.hop_lock(msisdn, session_id), redis_keys.PENDING_EFFECTS]
         resume_json = record.state.for_resume().dumps()
         with _redis_answers():
             released = self._save(keys=keys, args=[
                 record.dumps(state_json), self.ttl_s, resume_json, self.resume_window_s,
-                "1" if record.end else "0", remember_lang or "", self.language_ttl_s, owner])
+                "1" if record.end else "0", remember_lang or "", self.language_ttl_s, owner, *pending])
         return bool(released)
 
     def release(self, session_id: str, msisdn: str, owner: str) -> None:

@@ -1,1 +1,0 @@
-"""Outbound SMS through an outbox, the customers' SMS preferences, and the inbound message log."""
