@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from gateway.banking.interface import Bank
 from gateway.config import Settings
 from gateway.dialog import CustomerLanguages, Dialog, make_sealer
 from gateway.menus import MenuBook, load_handlers
 from gateway.sessions import SessionStore
+
+if TYPE_CHECKING:
+    from gateway.banking.ledger import SqlBank
 
 REDIS_CONNECT_TIMEOUT_S = 0.3
 REDIS_READ_TIMEOUT_S = 0.5
@@ -31,9 +35,8 @@ def utc_now() -> datetime:
 class AppServices:
     """What handlers reach through `call.services`: the bank and the clock."""
 
-    bank: Any
+    bank: Bank
     clock: Callable[[], datetime] = utc_now
-    extras: dict[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock()
@@ -49,7 +52,7 @@ class Runtime:
     dialog: Dialog
     db_engine: Any = None
     sms: Any = None
-    """`gateway.messaging.wiring.SmsChannel`, or None when the menus folder has no sms.yaml."""
+    """`gateway.sms.wiring.SmsChannel`, or None when the menus folder has no sms.yaml."""
 
 
 def connect_redis(url: str) -> redis.Redis:
@@ -68,7 +71,7 @@ def connect_redis(url: str) -> redis.Redis:
     )
 
 
-def build_bank(settings: Settings) -> tuple[Any, Any]:
+def build_bank(settings: Settings) -> tuple[SqlBank, Any]:
     from gateway.banking.db import make_engine
     from gateway.banking.ledger import SqlBank
 
@@ -77,7 +80,7 @@ def build_bank(settings: Settings) -> tuple[Any, Any]:
 
 
 def build_runtime(
-    settings: Settings, clock: Callable[[], datetime] = utc_now, bank: Any = None, db_engine: Any = None
+    settings: Settings, clock: Callable[[], datetime] = utc_now, bank: Bank | None = None, db_engine: Any = None
 ) -> Runtime:
     """The process's runtime; tests may pass their own bank (and its engine) instead of the built-in one."""
     client = connect_redis(settings.redis_url)
@@ -85,7 +88,7 @@ def build_runtime(
     menus = MenuBook(settings.menus_dir, settings.locales_dir, handlers)
     store = SessionStore(client, settings.session_ttl_s, settings.resume_window_s, settings.hop_lock_s,
                          settings.language_ttl_s)
-    if bank is None:
+    if bank is None:  # mypy checks here that SqlBank implements every method of the Bank protocol
         bank, db_engine = build_bank(settings)
     services = AppServices(bank=bank, clock=clock)
     dialog = Dialog(
@@ -98,7 +101,7 @@ def build_runtime(
         retry_wait_s=settings.retry_wait_s,
         languages=bank if isinstance(bank, CustomerLanguages) else None,
     )
-    from gateway.messaging.wiring import build_sms_channel
+    from gateway.sms.wiring import build_sms_channel
 
     sms = build_sms_channel(settings, client, db_engine, lambda: menus.current.catalog, store, services, handlers,
                             clock)

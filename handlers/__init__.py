@@ -5,10 +5,10 @@ One explicit registry, so a name in a menu can be grepped to its function.
 
 from __future__ import annotations
 
-from gateway.engine.api import Handler
 from handlers import customer, loans, pin, repay, savings, sms_banking
+from handlers._common import BankHandler
 
-REGISTRY: dict[str, Handler] = {
+REGISTRY: dict[str, BankHandler] = {
     "customer.lookup": customer.lookup,
     "pin.verify": pin.verify,
     "pin.activate": pin.activate,

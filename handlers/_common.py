@@ -1,4 +1,4 @@
-"""Helpers the handler modules share: error guard, input coercion, product choice, local dates."""
+"""Helpers the handler modules share: the typed call, error guard, input coercion, product choice, local dates."""
 
 from __future__ import annotations
 
@@ -18,12 +18,16 @@ log = logging.getLogger("handlers")
 ERROR = "error"
 UNKNOWN = "unknown"
 
+BankCall = Call[Bank]
+"""What every handler takes: `call.services.bank` is the bank interface, checked by mypy."""
+BankHandler = Handler[Bank]
 
-def guarded(handler: Handler) -> Handler:
+
+def guarded(handler: BankHandler) -> BankHandler:
     """A bank that is down or slow answers category `error`; the log names the caller masked."""
 
     @functools.wraps(handler)
-    def run(call: Call) -> Result:
+    def run(call: BankCall) -> Result:
         try:
             return handler(call)
         except BankUnavailable as exc:
@@ -31,11 +35,6 @@ def guarded(handler: Handler) -> Handler:
             return Result(ERROR)
 
     return run
-
-
-def bank_of(call: Call) -> Bank:
-    bank: Bank = call.services.bank
-    return bank
 
 
 def as_int(value: Any) -> int | None:
@@ -65,7 +64,7 @@ def local_today(customer: Customer | None, now: datetime) -> date:
     return now.astimezone(ZoneInfo(customer.tz)).date() if customer else now.date()
 
 
-def text_or(call: Call, key: str, fallback_key: str, values: Mapping[str, Any] | None = None) -> str:
+def text_or(call: BankCall, key: str, fallback_key: str, values: Mapping[str, Any] | None = None) -> str:
     """The text for `key`, or for `fallback_key` when the catalog lacks it (e.g. a new transaction kind)."""
     try:
         return call.services.text(key, values or {})

@@ -5,14 +5,14 @@ No name: before the PIN the menu greets neutrally, so a shared or recycled phone
 
 from __future__ import annotations
 
-from gateway.engine.api import Call, Result
-from handlers._common import UNKNOWN, bank_of, guarded
+from gateway.engine.api import Result
+from handlers._common import UNKNOWN, BankCall, guarded
 
 
 @guarded
-def lookup(call: Call) -> Result:
+def lookup(call: BankCall) -> Result:
     """Categories: ok, unregistered, locked, unknown."""
-    customer = bank_of(call).customer_by_msisdn(call.msisdn)
+    customer = call.services.bank.customer_by_msisdn(call.msisdn)
     if customer is None:
         return Result(UNKNOWN, {"registered": False, "can_register": False, "locked": False, "tz": ""})
     data = {"registered": customer.registered, "can_register": not customer.registered,

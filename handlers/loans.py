@@ -9,17 +9,17 @@ from dataclasses import replace
 from typing import Any
 
 from gateway.banking.interface import Bank, LoanProduct, LoanRequestProblem, LoanStatus, loan_request_problem
-from gateway.engine.api import Call, Result
+from gateway.engine.api import Result
 from gateway.money import Money
-from handlers._common import UNKNOWN, as_int, bank_of, guarded, local_today, resolve_product
+from handlers._common import UNKNOWN, BankCall, as_int, guarded, local_today, resolve_product
 
 MAX_LIST_LINES = 3
 
 
 @guarded
-def products(call: Call) -> Result:
+def products(call: BankCall) -> Result:
     """Categories: ok (products_text, product_choices: {"1": code, ...}, count), none."""
-    offered = bank_of(call).loan_products()
+    offered = call.services.bank.loan_products()
     if not offered:
         return Result("none")
     lines = [call.services.text("banking.product_line", {"number": n, "name": p.name(call.lang)})
@@ -28,7 +28,7 @@ def products(call: Call) -> Result:
     return Result("ok", {"products_text": "\n".join(lines), "product_choices": choices, "count": len(offered)})
 
 
-def _request(call: Call, bank: Bank) -> tuple[LoanProduct | None, int, int, Result | None]:
+def _request(call: BankCall, bank: Bank) -> tuple[LoanProduct | None, int, int, Result | None]:
     """The product, amount and tenor from the session, or the Result that refuses them."""
     product = resolve_product(bank.loan_products(), call.vars)
     amount, tenor = as_int(call.vars.get("amount")) or 0, as_int(call.vars.get("tenor")) or 0
@@ -46,11 +46,11 @@ def _request(call: Call, bank: Bank) -> tuple[LoanProduct | None, int, int, Resu
 
 
 @guarded
-def quote(call: Call) -> Result:
+def quote(call: BankCall) -> Result:
     """The disclosure before applying. Categories: ok, out_of_range (min, max), bad_tenor (tenors),
     unknown_product. ok data: product_name, principal, interest, fees, total, instalments (count),
     instalment_amount (the first), last_amount, first_due, last_due, tenor."""
-    bank = bank_of(call)
+    bank = call.services.bank
     product, amount, tenor, refusal = _request(call, bank)
     if refusal is not None or product is None:
         return refusal or Result(LoanRequestProblem.UNKNOWN_PRODUCT.value)
@@ -66,10 +66,10 @@ def quote(call: Call) -> Result:
 
 
 @guarded
-def submit(call: Call) -> Result:
+def submit(call: BankCall) -> Result:
     """Categories: ok (reference, product_name, amount, tenor), out_of_range, bad_tenor, unknown_product,
     unknown (not a customer). Once per idempotency key: a retried hop gets the same reference."""
-    bank = bank_of(call)
+    bank = call.services.bank
     product, amount, tenor, refusal = _request(call, bank)
     if refusal is not None or product is None:
         return refusal or Result(LoanRequestProblem.UNKNOWN_PRODUCT.value)
@@ -84,10 +84,10 @@ def submit(call: Call) -> Result:
 
 
 @guarded
-def apply(call: Call) -> Result:
+def apply(call: BankCall) -> Result:
     """SMS `PINJAM <amount> <tenor>`: like submit, with the product of the customer's value chain
     when `product` is not given. Extra category: no_product (no product fits the customer)."""
-    bank = bank_of(call)
+    bank = call.services.bank
     if call.vars.get("product") is not None:
         return submit(call)
     customer = bank.customer_by_msisdn(call.msisdn)
@@ -100,10 +100,10 @@ def apply(call: Call) -> Result:
 
 
 @guarded
-def mine(call: Call) -> Result:
+def mine(call: BankCall) -> Result:
     """Categories: ok (an active loan), applied (only applications in progress), none.
     Data: loans_text (a few lines), outstanding, due_amount, due_date, count."""
-    bank = bank_of(call)
+    bank = call.services.bank
     summary = bank.my_loans(call.msisdn)
     lines: list[str] = []
     for app in summary.applications:
@@ -127,10 +127,10 @@ def mine(call: Call) -> Result:
 
 
 @guarded
-def schedule(call: Call) -> Result:
+def schedule(call: BankCall) -> Result:
     """SMS `JADWAL`: the next instalment. Categories: ok (instalment_no, instalments, due_amount,
     due_date, overdue, loan_id), none."""
-    due = bank_of(call).next_due(call.msisdn, None, call.services.now())
+    due = call.services.bank.next_due(call.msisdn, None, call.services.now())
     if due is None:
         return Result("none")
     return Result("ok", {"instalment_no": due.instalment.number, "instalments": len(due.loan.instalments),

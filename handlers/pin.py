@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 from gateway.banking.interface import ActivationOutcome, PinCheck, PinOutcome
-from gateway.engine.api import Call, Result
-from handlers._common import bank_of, guarded
+from gateway.engine.api import Result
+from handlers._common import BankCall, guarded
 
 
 def _result(check: PinCheck) -> Result:
@@ -17,31 +17,31 @@ def _result(check: PinCheck) -> Result:
 
 
 @guarded
-def verify(call: Call) -> Result:
+def verify(call: BankCall) -> Result:
     """Categories: ok, wrong (attempts_left), locked (attempts_left 0), unregistered, unknown."""
-    return _result(bank_of(call).verify_pin(call.msisdn, call.value or ""))
+    return _result(call.services.bank.verify_pin(call.msisdn, call.value or ""))
 
 
 @guarded
-def activate(call: Call) -> Result:
+def activate(call: BankCall) -> Result:
     """The activation code from the branch. Categories: ok, wrong (tries_left), burnt, expired, none, unknown."""
-    check = bank_of(call).redeem_activation(call.msisdn, call.value or "", call.services.now())
+    check = call.services.bank.redeem_activation(call.msisdn, call.value or "", call.services.now())
     if check.outcome is ActivationOutcome.WRONG:
         return Result(check.outcome.value, {"tries_left": check.tries_left or 0})
     return Result(check.outcome.value)
 
 
 @guarded
-def register(call: Call) -> Result:
+def register(call: BankCall) -> Result:
     """The PIN, just after `pin.activate` said ok (a first PIN, or a new one after a lock-out).
     Categories: ok, weak, not_activated, unknown. Sets `registered` (and clears `locked`) on success."""
-    check = bank_of(call).activate_pin(call.msisdn, call.value or "", call.services.now())
+    check = call.services.bank.activate_pin(call.msisdn, call.value or "", call.services.now())
     if check.outcome is PinOutcome.OK:
         return Result("ok", {"registered": True, "can_register": False, "locked": False})
     return _result(check)
 
 
 @guarded
-def change(call: Call) -> Result:
+def change(call: BankCall) -> Result:
     """For a screen behind `requires_pin`. Categories: ok, weak, same, locked, unregistered, unknown."""
-    return _result(bank_of(call).change_pin(call.msisdn, call.value or ""))
+    return _result(call.services.bank.change_pin(call.msisdn, call.value or ""))

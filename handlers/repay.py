@@ -6,22 +6,22 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.banking.interface import InsufficientFunds, NothingDue
-from gateway.engine.api import Call, Result
+from gateway.engine.api import Result
 from gateway.money import Money
-from handlers._common import as_int, bank_of, guarded
+from handlers._common import BankCall, as_int, guarded
 
 NOTHING_DUE = "nothing_due"
 
 
-def _loan_id(call: Call) -> int | None:
+def _loan_id(call: BankCall) -> int | None:
     return as_int(call.vars.get("loan_id"))
 
 
 @guarded
-def next_due(call: Call) -> Result:
+def next_due(call: BankCall) -> Result:
     """What the next payment is. Categories: ok (loan_id, loan_ref, product_name, due_amount, due_date,
     instalment_no, instalments, overdue), nothing_due."""
-    bank = bank_of(call)
+    bank = call.services.bank
     due = bank.next_due(call.msisdn, _loan_id(call), call.services.now())
     if due is None:
         return Result(NOTHING_DUE)
@@ -35,11 +35,11 @@ def next_due(call: Call) -> Result:
 
 
 @guarded
-def pay(call: Call) -> Result:
+def pay(call: BankCall) -> Result:
     """Pay the next instalment in full, once per idempotency key. Categories: ok (amount, balance,
     outstanding, reference, instalment_no, paid_off), insufficient (balance, amount), nothing_due,
     wrong_amount (SMS only, when `amount` was given and is not what is due: due_amount, due_date)."""
-    bank = bank_of(call)
+    bank = call.services.bank
     loan_id = _loan_id(call)
     if call.channel == "sms" and call.vars.get("amount") is not None:
         due = bank.next_due(call.msisdn, loan_id, call.services.now())

@@ -5,17 +5,17 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from gateway.banking.interface import SavingsTransaction
-from gateway.engine.api import Call, Result
+from gateway.engine.api import Result
 from gateway.money import Money
-from handlers._common import UNKNOWN, bank_of, guarded, local_today, text_or
+from handlers._common import UNKNOWN, BankCall, guarded, local_today, text_or
 
 STATEMENT_LINES = 5
 
 
 @guarded
-def balance(call: Call) -> Result:
+def balance(call: BankCall) -> Result:
     """Categories: ok (balance, account, date), unknown."""
-    bank = bank_of(call)
+    bank = call.services.bank
     account = bank.savings_balance(call.msisdn)
     if account is None:
         return Result(UNKNOWN)
@@ -25,7 +25,7 @@ def balance(call: Call) -> Result:
     return Result("ok", {"balance": Money(account.balance), "account": account.number, "date": today})
 
 
-def _line(call: Call, entry: SavingsTransaction, tz: str) -> str:
+def _line(call: BankCall, entry: SavingsTransaction, tz: str) -> str:
     label = text_or(call, entry.description, f"banking.tx.{entry.kind}")
     return call.services.text("banking.statement_line", {
         "day": entry.posted_at.astimezone(ZoneInfo(tz)).strftime("%d/%m"),
@@ -36,10 +36,10 @@ def _line(call: Call, entry: SavingsTransaction, tz: str) -> str:
 
 
 @guarded
-def statement(call: Call) -> Result:
+def statement(call: BankCall) -> Result:
     """Categories: ok (statement_text: one line per entry; entries: the same on one line; balance, account),
     unknown. No entries yet is still ok, with `banking.statement_empty` as the text."""
-    bank = bank_of(call)
+    bank = call.services.bank
     customer = bank.customer_by_msisdn(call.msisdn)
     account = bank.savings_balance(call.msisdn)
     if customer is None or account is None:

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from gateway.engine.api import Call, Result
-from handlers._common import UNKNOWN, bank_of, guarded
+from gateway.engine.api import Result
+from handlers._common import UNKNOWN, BankCall, guarded
 
 
 @guarded
-def status(call: Call) -> Result:
+def status(call: BankCall) -> Result:
     """Categories: on, off."""
-    return Result("on" if bank_of(call).sms_banking(call.msisdn, call.services.now()) else "off")
+    return Result("on" if call.services.bank.sms_banking(call.msisdn, call.services.now()) else "off")
 
 
 @guarded
-def enable(call: Call) -> Result:
+def enable(call: BankCall) -> Result:
     """Categories: ok, unknown."""
-    return Result("ok" if bank_of(call).set_sms_banking(call.msisdn, True, call.services.now()) else UNKNOWN)
+    return Result("ok" if call.services.bank.set_sms_banking(call.msisdn, True, call.services.now()) else UNKNOWN)
 
 
 @guarded
-def disable(call: Call) -> Result:
+def disable(call: BankCall) -> Result:
     """Categories: ok, unknown."""
-    return Result("ok" if bank_of(call).set_sms_banking(call.msisdn, False, call.services.now()) else UNKNOWN)
+    return Result("ok" if call.services.bank.set_sms_banking(call.msisdn, False, call.services.now()) else UNKNOWN)

@@ -1,28 +1,9 @@
-"""PIN rules. A PIN is six digits and must not be guessable from the keypad or the phone number.
-
-Weak: not exactly 6 ASCII digits; one digit repeated (000000); a run up or down the keypad, wrapping
-9 to 0 (123456, 654321, 890123); a repeated pair or triple (121212, 123123); the last six digits of
-the customer's own number.
-"""
+"""PIN rules of the built-in ledger: the format (gateway/pin_format.py, shared with the menu engine) and
+how many wrong tries lock a PIN."""
 
 from __future__ import annotations
 
-import itertools
+from gateway.pin_format import PIN_LENGTH as PIN_LENGTH
+from gateway.pin_format import is_weak_pin as is_weak_pin
 
-PIN_LENGTH = 6
 MAX_PIN_ATTEMPTS = 3
-
-
-def _is_run(digits: list[int], step: int) -> bool:
-    return all((b - a) % 10 == step % 10 for a, b in itertools.pairwise(digits))
-
-
-def is_weak_pin(pin: str, msisdn: str = "") -> bool:
-    if len(pin) != PIN_LENGTH or not pin.isascii() or not pin.isdigit():
-        return True
-    digits = [int(c) for c in pin]
-    if _is_run(digits, 0) or _is_run(digits, 1) or _is_run(digits, -1):
-        return True
-    if pin == pin[:2] * 3 or pin == pin[:3] * 2:
-        return True
-    return bool(msisdn) and msisdn.endswith(pin)

@@ -1,23 +1,31 @@
-"""What a handler sees and returns: the only engine types that `handlers/` import."""
+"""What a handler sees and returns: the only engine types that `handlers/` import.
+
+The engine does not know the bank: `Call`, `Handler` and the services are generic in its type, and
+`handlers/` name it (`Call[Bank]`, with `gateway.banking.interface.Bank`), so mypy checks every use of
+the bank in a handler and that the host hands over a bank of that type.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
+
+BankT = TypeVar("BankT")
+BankT_co = TypeVar("BankT_co", covariant=True)
 
 
-class HostServices(Protocol):
+class HostServices(Protocol[BankT_co]):
     """What the host (web, CLI, tests) hands the engine: the bank and the clock."""
 
     @property
-    def bank(self) -> Any: ...
+    def bank(self) -> BankT_co: ...
 
     def now(self) -> datetime: ...
 
 
-class Services(HostServices, Protocol):
+class Services(HostServices[BankT_co], Protocol[BankT_co]):
     """The narrow services a handler may use: the host's, plus texts in the caller's language."""
 
     def text(self, key: str, values: Mapping[str, Any] | None = None) -> str:
@@ -26,7 +34,7 @@ class Services(HostServices, Protocol):
 
 
 @dataclass(frozen=True)
-class Call:
+class Call(Generic[BankT]):
     """One handler invocation.
 
     `value` is the input of the screen that called the handler (a PIN included: it is never saved).
@@ -39,7 +47,7 @@ class Call:
     channel: str
     session_id: str
     idempotency_key: str
-    services: Services
+    services: Services[BankT]
     vars: Mapping[str, Any] = field(default_factory=dict)
     params: Mapping[str, Any] = field(default_factory=dict)
     value: str | None = None
@@ -63,4 +71,5 @@ class Result:
     forget: tuple[str, ...] = ()
 
 
-Handler = Callable[[Call], Result]
+Handler = Callable[[Call[BankT]], Result]
+"""`Handler[Bank]` in `handlers/`; a bare `Handler` takes a call with any bank."""

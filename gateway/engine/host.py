@@ -6,20 +6,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic
 
-from gateway.engine.api import Call, Effect, Handler, HostServices
+from gateway.engine.api import BankT, Call, Effect, Handler, HostServices
 from gateway.engine.model import Menu
 from gateway.engine.state import SessionState
 from gateway.i18n import Catalog
 
 
 @dataclass(frozen=True)
-class Context:
+class Context(Generic[BankT]):
+    """One hop's fixed inputs; the handlers and the services agree on the bank's type."""
+
     menu: Menu
     catalog: Catalog
-    handlers: Mapping[str, Handler]
-    services: HostServices
+    handlers: Mapping[str, Handler[BankT]]
+    services: HostServices[BankT]
     seal: Callable[[str], str]
     msisdn: str
     session_id: str
@@ -40,14 +42,14 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
 
 
-class LocalizedServices:
+class LocalizedServices(Generic[BankT]):
     """The host's services plus `text()` in the caller's language, for handlers that build lists."""
 
-    def __init__(self, services: HostServices, catalog: Catalog, lang: str) -> None:
+    def __init__(self, services: HostServices[BankT], catalog: Catalog, lang: str) -> None:
         self._services, self._catalog, self._lang = services, catalog, lang
 
     @property
-    def bank(self) -> Any:
+    def bank(self) -> BankT:
         return self._services.bank
 
     def now(self) -> datetime:
@@ -56,13 +58,10 @@ class LocalizedServices:
     def text(self, key: str, values: Mapping[str, Any] | None = None) -> str:
         return self._catalog.render(self._lang, key, values or {})
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._services, name)
-
 
 def make_call(
-    ctx: Context, state: SessionState, step: str, params: Mapping[str, Any] | None, value: str | None
-) -> Call:
+    ctx: Context[BankT], state: SessionState, step: str, params: Mapping[str, Any] | None, value: str | None
+) -> Call[BankT]:
     """A handler's view of this hop; the idempotency key differs for every hop and step, and repeats on a retry."""
     return Call(
         msisdn=ctx.msisdn,

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from gateway.banking.pins import PIN_LENGTH, is_weak_pin
 from gateway.gsm7 import to_gsm7
 from gateway.money import Money, parse_amount
+from gateway.pin_format import PIN_LENGTH, is_weak_pin
 
 
 @dataclass(frozen=True)
