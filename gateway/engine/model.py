@@ -83,10 +83,6 @@ class Screen:
     requires_pin: PinRule = PinRule.NONE
     routes: tuple[Route, ...] = ()
 
-    @property
-    def interactive(self) -> bool:
-        return self.kind in (Kind.MENU, Kind.INPUT, Kind.END)
-
 
 @dataclass(frozen=True)
 class PinPolicy:

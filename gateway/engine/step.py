@@ -1,12 +1,13 @@
 """The pure state machine: one input in, the next screen out. No I/O happens here.
 
 The host loads the session, calls `begin` or `advance`, stores the returned state, then carries out
-the returned effects. Handlers reach the bank only through the services the host passes in.
+the returned effects. The state passed in is never changed: a turn works on its own copy and returns
+it. Handlers reach the bank only through the services the host passes in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from gateway.engine.api import Effect, Result
@@ -15,7 +16,7 @@ from gateway.engine.model import ERROR_SCREEN, PIN_SCREEN, RESUME_SCREEN, Kind, 
 from gateway.engine.resume import pin_first_target, worth_resuming
 from gateway.engine.state import SessionState, plain_answer
 from gateway.engine.validators import VALIDATORS, resolve_params
-from gateway.engine.view import View, view, visible_options
+from gateway.engine.view import Notice, page_count, show, view, visible_options
 
 __all__ = ["Context", "LocalizedServices", "Outcome", "Reply", "advance", "begin"]
 
@@ -25,12 +26,14 @@ MORE = "99"
 MAX_AUTOMATIC_SCREENS = 25
 
 
-Notice = tuple[str, Mapping[str, Any]]
+def _working_copy(state: SessionState) -> SessionState:
+    """A copy this turn may change; the containers a turn edits in place are copied too."""
+    return replace(state, history=list(state.history), vars=dict(state.vars), answers=list(state.answers))
 
 
 class _Turn:
     def __init__(self, ctx: Context, state: SessionState) -> None:
-        self.ctx, self.menu, self.state = ctx, ctx.menu, state
+        self.ctx, self.menu, self.state = ctx, ctx.menu, _working_copy(state)
         self.effects: list[Effect] = []
         self.failures: list[str] = []
         self.origin: str | None = None
@@ -134,7 +137,7 @@ class _Turn:
         if screen is None:
             state.history.clear()
             return self.enter(self.menu.start)
-        if entry == MORE and state.page + 1 < self.page_count():
+        if entry == MORE and state.page + 1 < page_count(self.menu, self.ctx.catalog, state):
             state.page += 1
             return self.render()
         self.origin = screen.id
@@ -162,7 +165,7 @@ class _Turn:
         visible = visible_options(screen.options, self.state.vars)
         if not entry.isdigit() or not 1 <= int(entry) <= len(visible):
             return self.render(("engine.invalid.choice", {"count": len(visible)}))
-        if self.state.page < self.view().first_option_page():
+        if self.state.page < view(self.menu, self.ctx.catalog, self.state).first_option_page():
             return self.render(("engine.read_first", {}))
         option = visible[int(entry) - 1]
         if option.set_lang and option.set_lang in self.ctx.catalog.languages:
@@ -258,27 +261,9 @@ class _Turn:
             return self.enter(saved.screen)
         return self.ask_pin(pin_first_target(self.menu, saved))
 
-    # --- text -------------------------------------------------------------------------------
-    def view(self) -> View:
-        return view(self.menu, self.ctx.catalog, self.state)
-
-    def page_count(self) -> int:
-        return len(self.view().pages)
-
     def render(self, notice: Notice | None = None) -> Reply:
-        """The current page; a notice opens the page the caller is on, and paging keeps it until they leave."""
-        state = self.state
-        if notice is not None:
-            current = self.view().paged
-            at = current.spans[min(state.page, len(current.pages) - 1)][0]
-            state.notice = [notice[0], dict(notice[1]), at]
-            paged = self.view().paged
-            state.page = paged.page_starting(at)
-        pages = self.view().pages
-        page = state.page = min(state.page, len(pages) - 1)
-        screen = self.menu.screens.get(state.screen)
-        end = screen is not None and screen.kind is Kind.END and page == len(pages) - 1
-        return Reply(pages[page], end)
+        text, end = show(self.menu, self.ctx.catalog, self.state, notice)
+        return Reply(text, end)
 
     def outcome(self, reply: Reply) -> Outcome:
         return Outcome(self.state, reply, self.effects, self.failures)
@@ -286,11 +271,10 @@ class _Turn:
 
 def begin(ctx: Context, lang: str, resumable: SessionState | None = None) -> Outcome:
     """A new session: offer to resume a dropped one that stopped mid-way, else the start screen."""
-    state = SessionState(menu_version=ctx.menu.version, screen=ctx.menu.start, lang=lang)
-    turn = _Turn(ctx, state)
+    turn = _Turn(ctx, SessionState(menu_version=ctx.menu.version, screen=ctx.menu.start, lang=lang))
     resumable = resumable.for_resume() if resumable is not None else None
     if resumable is not None and worth_resuming(ctx.menu, resumable):
-        state.screen, state.resume = RESUME_SCREEN, resumable.to_dict()
+        turn.state.screen, turn.state.resume = RESUME_SCREEN, resumable.to_dict()
         return turn.outcome(turn.render())
     return turn.outcome(turn.enter(ctx.menu.start))
 

@@ -16,6 +16,9 @@ MORE = "engine.more"
 CHOICE = "engine.invalid.choice"
 CHOICE_ONE = "engine.invalid.choice_one"
 
+Notice = tuple[str, Mapping[str, Any]]
+"""An error line for the current screen: its locale key and values."""
+
 
 @dataclass(frozen=True)
 class View:
@@ -74,3 +77,21 @@ def footers(menu: Menu, state: SessionState, nav: tuple[str, ...]) -> Footers:
     if screen.id == state.home and not state.history:
         return Footers(nav, (), nav)
     return Footers(nav, nav, nav)
+
+
+def page_count(menu: Menu, catalog: Catalog, state: SessionState) -> int:
+    return len(view(menu, catalog, state).pages)
+
+
+def show(menu: Menu, catalog: Catalog, state: SessionState, notice: Notice | None = None) -> tuple[str, bool]:
+    """The current page and whether it ends the session. Sets `state.page` (and `state.notice`): a notice
+    opens the page the caller is on, and paging keeps it until they leave the screen."""
+    if notice is not None:
+        current = view(menu, catalog, state).paged
+        at = current.spans[min(state.page, len(current.pages) - 1)][0]
+        state.notice = [notice[0], dict(notice[1]), at]
+        state.page = view(menu, catalog, state).paged.page_starting(at)
+    pages = view(menu, catalog, state).pages
+    page = state.page = min(state.page, len(pages) - 1)
+    screen = menu.screens.get(state.screen)
+    return pages[page], screen is not None and screen.kind is Kind.END and page == len(pages) - 1

@@ -72,7 +72,9 @@ class Walk:
         return len(view(self.ctx.menu, self.ctx.catalog, self.state).pages)
 
     def send(self, entry: str) -> str:
-        return advance(self.ctx, self.state, entry).reply.text
+        outcome = advance(self.ctx, self.state, entry)
+        self.state = outcome.state
+        return outcome.reply.text
 
     def all_pages(self) -> list[str]:
         """Back to page 1 with 0, then every page with 99: each key must move exactly one page."""
