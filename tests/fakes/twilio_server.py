@@ -5,11 +5,14 @@
                                   api_base_url=fake.base_url)
         fake.fail_next(1, status=429)          # the next request gets a 429, then all is well
     python -m tests.fakes.twilio_server --port 8099
+    with FakeTwilioProcess(lean=True) as fake: ...   # in a process of its own (benchmarks: no shared GIL)
 
 It answers `POST /2010-04-01/Accounts/{sid}/Messages.json` (basic auth) with 201 and a JSON body
 shaped like Twilio's, records every request, and can be scripted to fail or stall. A message counts as
 accepted as soon as its request arrives (before a scripted delay: a client that times out has still
 "sent" it). `GET` on the same path lists accepted messages, filtered by `To` and `DateSent>`.
+`lean=True` (benchmarks) only counts: no request or message is kept, so `GET` lists nothing.
+`GET /fake/stats` answers `{"requests": n, "accepted": n}`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import argparse
 import base64
 import json
 import secrets
+import subprocess
+import sys
 import threading
 from collections import deque
 from dataclasses import dataclass, field
@@ -30,6 +35,8 @@ from urllib.parse import parse_qs
 DEFAULT_ACCOUNT_SID = "AC" + "0" * 32
 DEFAULT_AUTH_TOKEN = "fake-auth-token"
 API_VERSION = "2010-04-01"
+STATS_PATH = "/fake/stats"
+START_TIMEOUT_S = 10.0
 ERROR_MESSAGES = {
     20003: "Authenticate",
     20429: "Too Many Requests",
@@ -68,6 +75,8 @@ class _State:
     messages: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
+    lean: bool = False
+    counts: dict[str, int] = field(default_factory=lambda: {"requests": 0, "accepted": 0})
 
 
 class FakeTwilio:
@@ -78,8 +87,9 @@ class FakeTwilio:
         *,
         account_sid: str = DEFAULT_ACCOUNT_SID,
         auth_token: str = DEFAULT_AUTH_TOKEN,
+        lean: bool = False,
     ) -> None:
-        self._state = _State(account_sid, auth_token)
+        self._state = _State(account_sid, auth_token, lean=lean)
         self._server = ThreadingHTTPServer((host, port), _handler_for(self._state))
         self._server.daemon_threads = True
         self._server.block_on_close = False
@@ -176,10 +186,14 @@ class _MessagesHandler(BaseHTTPRequestHandler):
         authorized = self._authorized(account)
         message = _message(account, form)
         with self.state.lock:
-            self.state.requests.append(RecordedRequest(self.path, account, authorized, form, dict(self.headers)))
+            self.state.counts["requests"] += 1
+            if not self.state.lean:
+                self.state.requests.append(RecordedRequest(self.path, account, authorized, form, dict(self.headers)))
             answer = self.state.script.popleft() if self.state.script else Scripted()
             if authorized and answer.status < 400:
-                self.state.messages.append({**message, "status": "sent", "date_sent": message["date_created"]})
+                self.state.counts["accepted"] += 1
+                if not self.state.lean:
+                    self.state.messages.append({**message, "status": "sent", "date_sent": message["date_created"]})
         if answer.delay_s and self.state.stopping.wait(answer.delay_s):
             return
         if not authorized:
@@ -190,6 +204,10 @@ class _MessagesHandler(BaseHTTPRequestHandler):
             self._send(201, _public(message))
 
     def do_GET(self) -> None:
+        if self.path == STATS_PATH:
+            with self.state.lock:
+                self._send(200, dict(self.state.counts))
+            return
         account = self._account()
         if account is None:
             return
@@ -279,14 +297,50 @@ def _message(account_sid: str, form: dict[str, str]) -> dict[str, Any]:
     }
 
 
+class FakeTwilioProcess:
+    """The fake in a child process on a free loopback port (the first line it prints names it)."""
+
+    def __init__(self, *, lean: bool = True) -> None:
+        self.account_sid, self.auth_token = DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN
+        self._argv = [sys.executable, "-m", "tests.fakes.twilio_server", "--port", "0"] + (["--lean"] if lean else [])
+        self._process: subprocess.Popen[str] | None = None
+        self.base_url = ""
+
+    def __enter__(self) -> FakeTwilioProcess:
+        self._process = subprocess.Popen(self._argv, stdout=subprocess.PIPE, text=True)
+        assert self._process.stdout is not None
+        ready = threading.Timer(START_TIMEOUT_S, self._process.kill)  # a fake that never starts ends the wait
+        ready.start()
+        line = self._process.stdout.readline()
+        ready.cancel()
+        if " at " not in line:
+            self.__exit__()
+            raise RuntimeError("the fake Twilio process did not start")
+        self.base_url = line.split(" at ", 1)[1].split()[0]
+        return self
+
+    def stats(self) -> dict[str, int]:
+        from urllib.request import urlopen
+
+        with urlopen(self.base_url + STATS_PATH, timeout=5) as answer:
+            return {str(k): int(v) for k, v in json.loads(answer.read()).items()}
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            self._process = None
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="A fake Twilio Messages API for local runs and benchmarks")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--account-sid", default=DEFAULT_ACCOUNT_SID)
     parser.add_argument("--auth-token", default=DEFAULT_AUTH_TOKEN)
+    parser.add_argument("--lean", action="store_true", help="count only: keep no request or message")
     args = parser.parse_args(argv)
-    fake = FakeTwilio(args.host, args.port, account_sid=args.account_sid, auth_token=args.auth_token)
+    fake = FakeTwilio(args.host, args.port, account_sid=args.account_sid, auth_token=args.auth_token, lean=args.lean)
     print(f"fake Twilio at {fake.base_url} (account {fake.account_sid})", flush=True)
     fake.serve_forever()
 
