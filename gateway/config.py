@@ -62,6 +62,9 @@ class Settings:
     aggregator_sender: str = ""
     """`original` on outbound aggregator messages: our sender id or short code."""
     message_retention_days: int = DEFAULT_MESSAGE_RETENTION_DAYS
+    menu_watch: str = ""
+    """MENU_WATCH: `1` makes edited menu and locale files new releases (the development default), `0` serves
+    only what `jembatan menus publish` made current (the production default)."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -83,6 +86,12 @@ class Settings:
     @property
     def production(self) -> bool:
         return self.jembatan_env == PRODUCTION
+
+    @property
+    def watches_menus(self) -> bool:
+        if self.menu_watch:
+            return self.menu_watch not in ("0", "false", "no", "off")
+        return not self.production
 
     @property
     def outbound_provider(self) -> str:
@@ -128,4 +137,5 @@ _ENV_FIELDS: dict[str, Any] = {
     "aggregator_password": str,
     "aggregator_sender": str,
     "message_retention_days": int,
+    "menu_watch": str.lower,
 }

@@ -125,7 +125,7 @@ class Dialog:
         if loaded is None:
             self.store.release(hop.session_id, hop.msisdn, opened.owner)
             log.info("hop %s: unknown service code %r", mask_msisdn(hop.msisdn), hop.service_code[:20])
-            return self.notice("engine.unknown_service", opened.lang), []
+            return self.notice("engine.unknown_service" if record is None else "engine.release_gone", opened.lang), []
         ctx = Context(menu=loaded.menu, catalog=loaded.catalog, handlers=self.handlers, services=self.services,
                       seal=self.seal, msisdn=hop.msisdn, session_id=hop.session_id, channel=hop.channel)
         consumed = record.consumed if record else 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -132,23 +132,28 @@ def load_catalog(directory: Path, default_lang: str = DEFAULT_LANG) -> tuple[Cat
 
     Returns the problems found too; a key defined in two parts of one language is one of them.
     """
+    files = [(path.name, display_path(path), path.read_text(encoding="utf-8")) for path in directory.glob("*.yaml")]
+    return build_catalog(files, display_path(directory), default_lang)
+
+
+def build_catalog(
+    files: Iterable[tuple[str, str, str]], folder: str, default_lang: str = DEFAULT_LANG
+) -> tuple[Catalog, list[str]]:
+    """The catalogue from `(file name, source name, text)` triples (a folder's files, or a stored release's)."""
     templates: dict[str, dict[str, Template]] = {}
     sources: dict[str, str] = {}
     problems: list[str] = []
-    paths = sorted(directory.glob("*.yaml"), key=lambda p: (p.name.split(".")[0] != default_lang, p.name))
-    for path in paths:
-        lang = path.name.split(".")[0]
-        source = display_path(path)
-        table, found = read_catalog_text(path.read_text(encoding="utf-8"), source)
+    for name, source, text in sorted(files, key=lambda f: (f[0].split(".")[0] != default_lang, f[0])):
+        lang = name.split(".")[0]
+        table, found = read_catalog_text(text, source)
         merged = templates.setdefault(lang, {})
         for key, template in table.items():
             if key in merged:
                 found.append(f"{source}:{template.line}: '{key}' is already defined at {merged[key].where}")
             merged[key] = template
-        sources.setdefault(lang, f"{display_path(directory)}/{lang}.yaml")
+        sources.setdefault(lang, f"{folder}/{lang}.yaml")
         problems.extend(found)
     if default_lang not in templates:
-        problems.append(f"{display_path(directory)}/{default_lang}.yaml:1: the default language's file is missing")
+        problems.append(f"{folder}/{default_lang}.yaml:1: the default language's file is missing")
         templates.setdefault(default_lang, {})
     return Catalog(templates, sources, default_lang), problems
-

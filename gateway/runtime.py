@@ -15,6 +15,7 @@ from gateway.banking.interface import Bank
 from gateway.config import Settings
 from gateway.dialog import CustomerLanguages, Dialog, make_sealer
 from gateway.menus import MenuBook, load_handlers
+from gateway.releases import ReleaseStore
 from gateway.sessions import SessionStore
 
 if TYPE_CHECKING:
@@ -85,11 +86,12 @@ def build_runtime(
     """The process's runtime; tests may pass their own bank (and its engine) instead of the built-in one."""
     client = connect_redis(settings.redis_url)
     handlers = load_handlers(settings.handlers_module)
-    menus = MenuBook(settings.menus_dir, settings.locales_dir, handlers)
     store = SessionStore(client, settings.session_ttl_s, settings.resume_window_s, settings.hop_lock_s,
                          settings.language_ttl_s)
     if bank is None:  # mypy checks here that SqlBank implements every method of the Bank protocol
         bank, db_engine = build_bank(settings)
+    releases = ReleaseStore(db_engine) if db_engine is not None else None
+    menus = MenuBook(settings.menus_dir, settings.locales_dir, handlers, releases, settings.watches_menus)
     services = AppServices(bank=bank, clock=clock)
     dialog = Dialog(
         menus=menus,

@@ -86,13 +86,13 @@ class Walk:
             return False, False
         if state.screen == PIN_SCREEN:
             return True, True
-        screen = self.menus.for_version(state.menu_version).menu.screens.get(state.screen)
+        screen = (self.menus.for_version(state.menu_version) or self.menus.current).menu.screens.get(state.screen)
         return bool(screen and screen.secret), False
 
     def pin_accepted(self, state: SessionState | None) -> bool:
         if state is None or state.screen == PIN_SCREEN or not state.pin_ok:
             return False
-        policy = self.menus.for_version(state.menu_version).menu.pin
+        policy = (self.menus.for_version(state.menu_version) or self.menus.current).menu.pin
         return policy is None or state.screen not in set(policy.on.values())
 
 
