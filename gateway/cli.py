@@ -13,6 +13,7 @@ from gateway import access_cli
 from gateway.config import Settings
 from gateway.menus import check_all, load_handlers
 from gateway.phones import UnusableNumber, normalize_msisdn
+from gateway.releases import cli as release_cli
 from gateway.transcripts import Transcript
 
 DEV_BIND_ADDRESS = "127.0.0.1"
@@ -27,10 +28,7 @@ def extra_checks() -> tuple[Callable[[Path, object], list[str]], ...]:
 
 
 def cmd_menus_check(args: argparse.Namespace, settings: Settings) -> int:
-    menus_dir = Path(args.dir) if args.dir else settings.menus_dir
-    locales_dir = (
-        Path(args.locales) if args.locales else (menus_dir.parent / "locales" if args.dir else settings.locales_dir)
-    )
+    menus_dir, locales_dir = release_cli.folders(args.dir, args.locales, settings)
     problems = check_all(menus_dir, locales_dir, load_handlers(settings.handlers_module), extra_checks())
     for line in problems:
         print(line)
@@ -189,6 +187,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?", help="menus folder (default: the configured one)")
     check.add_argument("--locales", help="locales folder (default: beside the menus folder)")
     check.set_defaults(func=cmd_menus_check)
+    release_cli.add_commands(menus)  # publish, history, diff, rollback
     simulate = sub.add_parser("simulate", help="walk the menus in this terminal through the real engine")
     simulate.add_argument("--phone", help="the caller (default: the demo customer Ibu Euis Rahmawati)")
     simulate.add_argument("--lang", choices=["id", "en"])
