@@ -14,6 +14,7 @@ from redis.retry import Retry
 from gateway.banking.interface import Bank
 from gateway.config import Settings
 from gateway.dialog import CustomerLanguages, Dialog, make_sealer
+from gateway.effects import Effects, build_effects
 from gateway.menus import MenuBook, load_handlers
 from gateway.releases import ReleaseStore
 from gateway.sessions import SessionStore
@@ -54,6 +55,8 @@ class Runtime:
     db_engine: Any = None
     sms: Any = None
     """`gateway.sms.wiring.SmsChannel`, or None when the menus folder has no sms.yaml."""
+    effects: Effects | None = None
+    """Effects after commit (receipts, confirmations); None without a database."""
 
 
 def connect_redis(url: str) -> redis.Redis:
@@ -88,11 +91,14 @@ def build_runtime(
     handlers = load_handlers(settings.handlers_module)
     store = SessionStore(client, settings.session_ttl_s, settings.resume_window_s, settings.hop_lock_s,
                          settings.language_ttl_s)
-    if bank is None:  # mypy checks here that SqlBank implements every method of the Bank protocol
-        bank, db_engine = build_bank(settings)
+    if bank is None:
+        ledger, db_engine = build_bank(settings)
+        built_in: Bank = ledger  # mypy checks here that SqlBank implements every method of the Bank protocol
+        bank = built_in
     releases = ReleaseStore(db_engine) if db_engine is not None else None
     menus = MenuBook(settings.menus_dir, settings.locales_dir, handlers, releases, settings.watches_menus)
     services = AppServices(bank=bank, clock=clock)
+    effects = build_effects(client, db_engine, clock)
     dialog = Dialog(
         menus=menus,
         store=store,
@@ -102,9 +108,10 @@ def build_runtime(
         default_lang=settings.default_lang,
         retry_wait_s=settings.retry_wait_s,
         languages=bank if isinstance(bank, CustomerLanguages) else None,
+        on_effects=effects,
     )
     from gateway.sms.wiring import build_sms_channel
 
     sms = build_sms_channel(settings, client, db_engine, lambda: menus.current.catalog, store, services, handlers,
                             clock)
-    return Runtime(settings, client, menus, store, services, dialog, db_engine, sms)
+    return Runtime(settings, client, menus, store, services, dialog, db_engine, sms, effects)
