@@ -49,56 +49,49 @@ def targets(screen: Screen) -> Iterator[tuple[str, int, str]]:
 
 
 def check_graph(menu: Menu) -> list[Problem]:
-    problems: list[Problem] = []
+    """Hard errors of the screen graph: exits to unknown screens, unreachable screens, dead ends."""
     screens = menu.screens
     if menu.start not in screens:
         first = next(iter(screens.values()), None)
-        problems.append(
-            Problem(
-                first.source if first else "<menu>",
-                1,
-                f"start screen '{menu.start}' does not exist{did_you_mean(menu.start, screens)}",
-            )
-        )
-        return problems
-    for screen in screens.values():
-        for target, line, what in targets(screen):
-            if target not in screens:
-                problems.append(
-                    Problem(
-                        screen.source,
-                        line,
-                        f"screen '{screen.id}': {what} goes to unknown screen "
-                        f"'{target}'{did_you_mean(target, screens)}",
-                    )
-                )
+        unknown = f"start screen '{menu.start}' does not exist{did_you_mean(menu.start, screens)}"
+        return [Problem(first.source if first else "<menu>", 1, unknown)]
+    return _dangling_exits(menu) + _unreachable_or_dead_ends(menu)
+
+
+def _dangling_exits(menu: Menu) -> list[Problem]:
+    screens = menu.screens
+    problems = [
+        Problem(screen.source, line,
+                f"screen '{screen.id}': {what} goes to unknown screen '{target}'{did_you_mean(target, screens)}")
+        for screen in screens.values()
+        for target, line, what in targets(screen)
+        if target not in screens
+    ]
     if menu.pin:
-        for category, target in menu.pin.on.items():
-            if target not in screens:
-                problems.append(
-                    Problem(menu.sources[0], menu.pin.line, f"pin: 'on.{category}' goes to unknown screen '{target}'")
-                )
-    roots = [menu.start, *(menu.pin.on.values() if menu.pin else ())]
-    reachable = _walk(screens, roots)
-    for screen in screens.values():
-        if screen.id not in reachable:
-            problems.append(
-                Problem(
-                    screen.source,
-                    screen.line,
-                    f"screen '{screen.id}' cannot be reached from '{menu.start}'; link it from a menu or remove it",
-                )
-            )
+        problems.extend(
+            Problem(menu.sources[0], menu.pin.line, f"pin: 'on.{category}' goes to unknown screen '{target}'")
+            for category, target in menu.pin.on.items()
+            if target not in screens
+        )
+    return problems
+
+
+def _unreachable_or_dead_ends(menu: Menu) -> list[Problem]:
+    screens = menu.screens
+    reachable = _walk(screens, [menu.start, *(menu.pin.on.values() if menu.pin else ())])
     ending = _reaches_end(screens)
-    for screen in screens.values():
-        if screen.id in reachable and screen.id not in ending:
-            problems.append(
-                Problem(
-                    screen.source,
-                    screen.line,
-                    f"screen '{screen.id}' is a dead end: no path from it leads to an 'end' screen",
-                )
-            )
+    problems = [
+        Problem(screen.source, screen.line,
+                f"screen '{screen.id}' cannot be reached from '{menu.start}'; link it from a menu or remove it")
+        for screen in screens.values()
+        if screen.id not in reachable
+    ]
+    problems.extend(
+        Problem(screen.source, screen.line,
+                f"screen '{screen.id}' is a dead end: no path from it leads to an 'end' screen")
+        for screen in screens.values()
+        if screen.id in reachable and screen.id not in ending
+    )
     return problems
 
 
