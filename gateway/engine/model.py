@@ -56,7 +56,7 @@ class Route:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Exit:
     """Where a handler category leads: another screen, or back to the same input with a message."""
 
     next: str | None = None
@@ -79,7 +79,7 @@ class Screen:
     next: str | None = None
     handler: str | None = None
     params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
-    on: Mapping[str, Outcome] = field(default_factory=lambda: EMPTY)
+    on: Mapping[str, Exit] = field(default_factory=lambda: EMPTY)
     requires_pin: PinRule = PinRule.NONE
     routes: tuple[Route, ...] = ()
 

@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from gateway.engine.conditions import Condition, parse_condition
-from gateway.engine.model import Kind, Option, Outcome, PinRule, Route, Screen, Validator
+from gateway.engine.model import Exit, Kind, Option, PinRule, Route, Screen, Validator
 from gateway.engine.problems import Problem, did_you_mean
 from gateway.engine.validators import KNOWN_PARAMS, REQUIRED_PARAMS, SECRET_KINDS, VALIDATORS
 from gateway.yamlsource import LineMap
@@ -159,19 +159,19 @@ class ScreenReader:
         if not isinstance(on_node, LineMap) or not on_node:
             self.problem(node.line_of("on"), f"{what}: a handler needs 'on: {{ok: next_screen, ...}}'")
             return {"handler": str(handler)}
-        outcomes: dict[str, Outcome] = {}
+        exits: dict[str, Exit] = {}
         for category, target in on_node.items():
             if isinstance(target, str):
-                outcomes[category] = Outcome(next=target)
+                exits[category] = Exit(next=target)
             elif isinstance(target, LineMap) and isinstance(target.get("retry"), str):
-                outcomes[category] = Outcome(retry_text=target["retry"])
+                exits[category] = Exit(retry_text=target["retry"])
             elif isinstance(target, LineMap) and isinstance(target.get("next"), str):
-                outcomes[category] = Outcome(next=target["next"], notice=target.get("notice"))
+                exits[category] = Exit(next=target["next"], notice=target.get("notice"))
             else:
                 hint = "a screen, {retry: text.key} or {next: screen, notice: text.key}"
                 self.problem(on_node.line_of(category), f"{what}: 'on.{category}' must be {hint}")
         params = node.get("params") or {}
-        return {"handler": str(handler), "on": MappingProxyType(outcomes), "params": MappingProxyType(dict(params))}
+        return {"handler": str(handler), "on": MappingProxyType(exits), "params": MappingProxyType(dict(params))}
 
     def pin_rule(self, node: LineMap, what: str) -> PinRule:
         value = node.get("requires_pin", False)
