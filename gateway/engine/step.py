@@ -32,7 +32,7 @@ def _working_copy(state: SessionState) -> SessionState:
 
 
 class _Turn:
-    def __init__(self, ctx: Context, state: SessionState) -> None:
+    def __init__(self, ctx: Context[Any], state: SessionState) -> None:
         self.ctx, self.menu, self.state = ctx, ctx.menu, _working_copy(state)
         self.effects: list[Effect] = []
         self.failures: list[str] = []
@@ -269,7 +269,7 @@ class _Turn:
         return Outcome(self.state, reply, self.effects, self.failures)
 
 
-def begin(ctx: Context, lang: str, resumable: SessionState | None = None) -> Outcome:
+def begin(ctx: Context[Any], lang: str, resumable: SessionState | None = None) -> Outcome:
     """A new session: offer to resume a dropped one that stopped mid-way, else the start screen."""
     turn = _Turn(ctx, SessionState(menu_version=ctx.menu.version, screen=ctx.menu.start, lang=lang))
     resumable = resumable.for_resume() if resumable is not None else None
@@ -279,7 +279,7 @@ def begin(ctx: Context, lang: str, resumable: SessionState | None = None) -> Out
     return turn.outcome(turn.enter(ctx.menu.start))
 
 
-def advance(ctx: Context, state: SessionState, text: str) -> Outcome:
+def advance(ctx: Context[Any], state: SessionState, text: str) -> Outcome:
     turn = _Turn(ctx, state)
     reply = turn.advance(text)
     return turn.outcome(reply)
