@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from gateway.banking.interface import BankUnavailable
 from gateway.channels.hop import Hop, InputStyle
+from gateway.effects import Pending
 from gateway.engine.api import Effect, Handler, HostServices
 from gateway.engine.step import Context, Reply, advance, begin
 from gateway.menus import MenuBook
@@ -21,7 +22,17 @@ from gateway.sessions import Opened, SessionStore, StoredSession, StoreUnavailab
 
 log = logging.getLogger(__name__)
 
-EffectSink = Callable[[str, Sequence[Effect]], None]
+
+class EffectSink(Protocol):
+    """`gateway.effects.Effects`: keys a hop's effects, which the session save records; applied after it."""
+
+    def pending(self, msisdn: str, effects: Sequence[Effect]) -> Sequence[Pending]: ...
+
+    def fields(self, items: Sequence[Pending]) -> Sequence[str]: ...
+
+    def apply(self, items: Sequence[Pending]) -> None: ...
+
+
 UNAVAILABLE = "engine.unavailable"
 """The END a caller gets while Redis is down (locales/*.resilience.yaml)."""
 
@@ -99,8 +110,8 @@ class Dialog:
             return self.notice("engine.error", opened.lang)
         if effects and self.on_effects is not None:
             try:
-                self.on_effects(hop.msisdn, effects)
-            except Exception as exc:  # the session is saved and the reply stands; the effects sweeper retries
+                self.on_effects.apply(effects)
+            except Exception as exc:  # the session and its pending effects are saved; the effects sweeper applies them
                 self.outages.failed("effects", exc)
         log.debug("hop %s %s %.1fms", mask_msisdn(hop.msisdn), hop.session_id, (time.perf_counter() - started) * 1000)
         return reply
@@ -118,7 +129,7 @@ class Dialog:
             return hop.sequence < record.consumed
         return hop.consumed_after(0) < record.consumed
 
-    def _run(self, hop: Hop, opened: Opened, token: str) -> tuple[Reply, list[Effect]]:
+    def _run(self, hop: Hop, opened: Opened, token: str) -> tuple[Reply, Sequence[Pending]]:
         record = opened.record
         loaded = self.menus.for_code(hop.service_code) if record is None else \
             self.menus.for_version(record.state.menu_version)
@@ -150,12 +161,18 @@ class Dialog:
             log.warning("hop %s %s: %s", mask_msisdn(hop.msisdn), hop.session_id, failure)
         chosen = next((str(e.payload["lang"]) for e in effects if e.kind == "remember_language"), None)
         stored = StoredSession(state, hop.consumed_after(consumed), token, reply.text, reply.end)
-        if not self.store.save(hop.session_id, hop.msisdn, stored, chosen or cache_lang, opened.owner):
+        kept = [e for e in effects if e.kind != "remember_language"]
+        pending: Sequence[Pending] = ()
+        fields: Sequence[str] = ()
+        if kept and self.on_effects is not None:  # recorded with the session save: durable before applied
+            pending = self.on_effects.pending(hop.msisdn, kept)
+            fields = self.on_effects.fields(pending)
+        if not self.store.save(hop.session_id, hop.msisdn, stored, chosen or cache_lang, opened.owner, fields):
             log.warning("hop %s %s overran its lock; the lock now held by a later hop was kept",
                         mask_msisdn(hop.msisdn), hop.session_id)
         if chosen:
             self._keep_language(hop.msisdn, chosen)
-        return reply, [e for e in effects if e.kind != "remember_language"]
+        return reply, pending
 
     def _customer_language(self, msisdn: str) -> str | None:
         if self.languages is None:

@@ -12,6 +12,7 @@ from gateway.banking.interface import Bank, LoanProduct, LoanRequestProblem, Loa
 from gateway.engine.api import Result
 from gateway.money import Money
 from handlers._common import UNKNOWN, BankCall, as_int, guarded, local_today, resolve_product
+from handlers.notices import sms_to_caller
 
 MAX_LIST_LINES = 3
 
@@ -79,8 +80,10 @@ def submit(call: BankCall) -> Result:
                                               call.idempotency_key, call.services.now())
     except LookupError:
         return Result(UNKNOWN)
-    return Result("ok", {"reference": application.reference, "product_name": product.name(call.lang),
-                         "amount": Money(application.amount), "tenor": application.tenor})
+    data = {"reference": application.reference, "product_name": product.name(call.lang),
+            "amount": Money(application.amount), "tenor": application.tenor}
+    return Result("ok", data, effects=sms_to_caller(call, f"application:{application.reference}",
+                                                    "effects.application", data, "application"))
 
 
 @guarded

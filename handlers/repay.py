@@ -9,6 +9,7 @@ from gateway.banking.interface import InsufficientFunds, NothingDue
 from gateway.engine.api import Result
 from gateway.money import Money
 from handlers._common import BankCall, as_int, guarded
+from handlers.notices import sms_to_caller
 
 NOTHING_DUE = "nothing_due"
 
@@ -56,4 +57,7 @@ def pay(call: BankCall) -> Result:
     data: dict[str, Any] = {"amount": Money(outcome.amount), "balance": Money(outcome.savings_balance),
                             "outstanding": Money(outcome.outstanding), "reference": outcome.reference,
                             "instalment_no": outcome.instalment_number, "paid_off": outcome.outstanding == 0}
-    return Result("ok", data)
+    loan = call.vars.get("loan_ref") or call.vars.get("product_name") or outcome.loan_id
+    receipt = {**data, "loan": loan}
+    return Result("ok", data, effects=sms_to_caller(call, f"receipt:{outcome.reference}", "effects.receipt", receipt,
+                                                    "receipt"))
