@@ -109,9 +109,10 @@ class MenuBook:
     """
 
     def __init__(self, menus_dir: Path, locales_dir: Path, registry: Mapping[str, Handler],
-                 store: ReleaseStore | None = None, watch: bool = True) -> None:
+                 store: ReleaseStore | None = None, watch: bool = True,
+                 check_interval_s: float = RELOAD_CHECK_INTERVAL_S) -> None:
         self.menus_dir, self.locales_dir, self.registry = menus_dir, locales_dir, registry
-        self.store, self.watch = store, watch
+        self.store, self.watch, self.check_interval_s = store, watch, check_interval_s
         self.outages = OutageLog(log)
         self._lock = threading.Lock()
         self._cache_lock = threading.Lock()
@@ -119,7 +120,7 @@ class MenuBook:
         self._refused: str | None = None
         self._stamp = self._files_stamp()
         self.current = self._start()
-        self._next_check = time.monotonic() + RELOAD_CHECK_INTERVAL_S
+        self._next_check = time.monotonic() + check_interval_s
 
     def _start(self) -> Loaded:
         if not self.watch:
@@ -220,7 +221,7 @@ class MenuBook:
         with self._lock:
             if now < self._next_check:
                 return
-            self._next_check = now + RELOAD_CHECK_INTERVAL_S
+            self._next_check = now + self.check_interval_s
             if self.watch:
                 self._take_up_files()
             self._follow_pointer()

@@ -34,12 +34,13 @@ def operator(given: str | None) -> str:
 
 
 def _store(settings: Settings) -> ReleaseStore:
+    """The store at DATABASE_URL (tests hand the commands a store of their own instead)."""
     from gateway.banking.db import make_engine
 
     return ReleaseStore(make_engine(settings.database_url))
 
 
-def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_publish(args: argparse.Namespace, settings: Settings, store: ReleaseStore | None = None) -> int:
     from gateway.menus import check_all, load, load_handlers
     from gateway.operator_files import EXTRA_CHECKS
 
@@ -51,7 +52,7 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
         print("\n".join(problems))
         print(f"{len(problems)} problem(s) found: nothing published", file=sys.stderr)
         return 1
-    made = make_current(_store(settings), loaded.release, PUBLISH, operator(args.by), args.note or "")
+    made = make_current(store or _store(settings), loaded.release, PUBLISH, operator(args.by), args.note or "")
     if not made.changed:
         print(f"release {made.release_hash} is current already: nothing changed")
         return 0
@@ -60,8 +61,8 @@ def cmd_publish(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
-    events = _store(settings).history(args.limit)
+def cmd_history(args: argparse.Namespace, settings: Settings, store: ReleaseStore | None = None) -> int:
+    events = (store or _store(settings)).history(args.limit)
     if not events:
         print("no release published yet: jembatan menus publish")
     for index, event in enumerate(events):
@@ -83,8 +84,8 @@ def _release(store: ReleaseStore, name: str, settings: Settings) -> tuple[str, R
     return found, release
 
 
-def cmd_diff(args: argparse.Namespace, settings: Settings) -> int:
-    store = _store(settings)
+def cmd_diff(args: argparse.Namespace, settings: Settings, store: ReleaseStore | None = None) -> int:
+    store = store or _store(settings)
     (name_a, a), (name_b, b) = _release(store, args.a, settings), _release(store, args.b, settings)
     print(f"{_label(name_a, a)} -> {_label(name_b, b)}")
     for line in diff(a, b).lines():
@@ -96,10 +97,10 @@ def _label(name: str, release: Release) -> str:
     return name if name == release.hash else f"{name} ({release.hash})"
 
 
-def cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_rollback(args: argparse.Namespace, settings: Settings, store: ReleaseStore | None = None) -> int:
     from gateway.menus import build, load_handlers
 
-    store = _store(settings)
+    store = store or _store(settings)
     found, release = _release(store, args.version, settings)
     loaded, problems = build(release, load_handlers(settings.handlers_module))
     if loaded is None:
