@@ -7,6 +7,8 @@ turns:
   - input: ""            # the dial
     screen: "Selamat datang ..."
     end: false
+    sms:                 # optional: every SMS the outbox holds for the phone after this turn
+      - "Bank Desa: ..."
 ```
 """
 
@@ -36,6 +38,14 @@ class Turn:
     input: str
     screen: str
     end: bool = False
+    sms: list[str] | None = None
+    """None: not checked. A list: the bodies the outbox holds for the phone after the turn, oldest first."""
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"input": self.input, "screen": self.screen, "end": self.end}
+        if self.sms is not None:
+            data["sms"] = list(self.sms)
+        return data
 
 
 @dataclass
@@ -53,13 +63,14 @@ class Transcript:
             data["lang"] = self.lang
         if self.setup:
             data["setup"] = self.setup
-        data["turns"] = [{"input": t.input, "screen": t.screen, "end": t.end} for t in self.turns]
+        data["turns"] = [t.as_dict() for t in self.turns]
         return yaml.dump(data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=200)
 
     @classmethod
     def read(cls, path: Path) -> Transcript:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        turns = [Turn(str(t["input"]), str(t["screen"]).rstrip("\n"), bool(t.get("end", False))) for t in data["turns"]]
+        turns = [Turn(str(t["input"]), str(t["screen"]).rstrip("\n"), bool(t.get("end", False)),
+                      None if t.get("sms") is None else [str(m) for m in t["sms"]]) for t in data["turns"]]
         return cls(
             name=data["name"],
             phone=str(data["phone"]),

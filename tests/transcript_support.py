@@ -103,7 +103,22 @@ def replay(app: Flask, transcript: Transcript, adapter: str, session_id: str) ->
         expected = f"{'END' if turn.end else 'CON'} {turn.screen}"
         if not screen_pattern(expected).match(got):
             differences.append((turn.input, expected, got))
+        if turn.sms is not None:
+            differences.extend(sms_differences(app, turn.input, turn.sms, _e164(transcript.phone)))
     return differences
+
+
+def sms_differences(app: Flask, entry: str, expected: list[str], msisdn: str) -> list[tuple[str, str, str]]:
+    """`sms:` of a turn: the outbox's bodies for the phone, oldest first, each matched like a screen."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from gateway.sms.tables import OutboxRow
+
+    with Session(app.extensions["jembatan"].db_engine) as db:
+        got = list(db.scalars(select(OutboxRow.body).where(OutboxRow.to_msisdn == msisdn).order_by(OutboxRow.id)))
+    same = len(got) == len(expected) and all(screen_pattern(e).match(g) for e, g in zip(expected, got, strict=True))
+    return [] if same else [(f"{entry} (sms)", "\n---\n".join(expected), "\n---\n".join(got))]
 
 
 REPLAY_NEW_PIN = "246813"
