@@ -73,3 +73,22 @@ class Result:
 
 Handler = Callable[[Call[BankT]], Result]
 """`Handler[Bank]` in `handlers/`; a bare `Handler` takes a call with any bank."""
+
+
+ERROR = "error"
+"""The category of a handler that is not registered or that raised: menus route it (`on: {error: …}`)."""
+
+
+def invoke(handlers: Mapping[str, Handler[BankT]], name: str, call: Call[BankT]) -> tuple[Result, str | None]:
+    """Run the handler registered as `name`: the one way both channels (USSD screens, SMS keywords) call one.
+
+    A name not registered, or a handler that raises, gives category `error`, never a traceback to a phone;
+    the second value then says why, for the caller's log.
+    """
+    handler = handlers.get(name)
+    if handler is None:
+        return Result(ERROR), f"{name}: not registered"
+    try:
+        return handler(call), None
+    except Exception as exc:  # a handler's failure is a category
+        return Result(ERROR), f"{name}: {type(exc).__name__}"  # the type only: a message may hold input

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from gateway.engine.api import Effect, Result
+from gateway.engine.api import Effect, Result, invoke
 from gateway.engine.host import Context, LocalizedServices, Outcome, Reply, make_call
 from gateway.engine.model import ERROR_SCREEN, PIN_SCREEN, RESUME_SCREEN, Kind, PinRule, Screen
 from gateway.engine.resume import pin_first_target, worth_resuming
@@ -102,16 +102,12 @@ class _Turn:
         return Reply(self.ctx.catalog.render(self.state.lang, "engine.error"), end=True)
 
     def call(self, name: str, screen: Screen | None, value: str | None) -> Result:
-        handler = self.ctx.handlers.get(name)
         state = self.state
         call = make_call(self.ctx, state, screen.id if screen else PIN_SCREEN, screen.params if screen else None, value)
-        try:
-            if handler is None:
-                raise LookupError(f"handler {name} is not registered")
-            result = handler(call)
-        except Exception as exc:  # a handler's failure is a category, never a traceback to a phone
-            self.failures.append(f"{name}: {type(exc).__name__}")
-            return Result("error")
+        result, failure = invoke(self.ctx.handlers, name, call)
+        if failure is not None:
+            self.failures.append(failure)
+            return result
         state.vars.update(result.data)
         for key in result.forget:
             state.vars.pop(key, None)
