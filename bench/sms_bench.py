@@ -36,10 +36,10 @@ if str(ROOT) not in sys.path:
 from gateway.banking.db import make_engine  # noqa: E402
 from gateway.banking.migrate import upgrade  # noqa: E402
 from gateway.jobs import install_worker_context  # noqa: E402
-from gateway.messaging.context import OutboxContext  # noqa: E402
-from gateway.messaging.models import OutboxRow, OutboxStatus  # noqa: E402
-from gateway.messaging.outbox import BATCH_SIZE, enqueue_outbox, queue_sms  # noqa: E402
 from gateway.runtime import connect_redis  # noqa: E402
+from gateway.sms.outbox import BATCH_SIZE, enqueue_outbox, queue_sms  # noqa: E402
+from gateway.sms.outbox_context import OutboxContext  # noqa: E402
+from gateway.sms.tables import OutboxRow, OutboxStatus  # noqa: E402
 from gateway.sms.twilio_provider import TwilioProvider  # noqa: E402
 from tests.fakes.twilio_server import FakeTwilio  # noqa: E402
 

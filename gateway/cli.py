@@ -129,9 +129,9 @@ def cmd_reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_reminders_run(args: argparse.Namespace, settings: Settings) -> int:
     """Scan and send at a moment of your choosing: the demo's way to move the clock forward."""
     from gateway.banking.db import make_engine
-    from gateway.messaging.wiring import build_outbox_context
     from gateway.reminders.runner import ReminderSetup, scan, send_due_now
     from gateway.runtime import connect_redis, utc_now
+    from gateway.sms.wiring import build_outbox_context
 
     try:
         now = datetime.fromisoformat(args.now) if args.now else utc_now()
@@ -156,8 +156,8 @@ def cmd_data_purge(args: argparse.Namespace, settings: Settings) -> int:
     from sqlalchemy.orm import sessionmaker
 
     from gateway.banking.db import make_engine
-    from gateway.messaging.retention import purge_messages
     from gateway.runtime import utc_now
+    from gateway.sms.retention import purge_messages
 
     days = settings.message_retention_days if args.days is None else args.days
     if days < 0:

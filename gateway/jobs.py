@@ -1,6 +1,6 @@
 """RQ jobs. Arguments are plain ids; each worker process builds what the jobs need from Settings once.
 
-    enqueue_outbox(queue, ids)  ->  send_outbox_batch(ids)     (gateway.messaging.outbox)
+    enqueue_outbox(queue, ids)  ->  send_outbox_batch(ids)     (gateway.sms.outbox)
     PERIODIC_JOBS               ->  requeue_pending_outbox(), sweep_outbox()   every minute
                                     scan_reminders()                            every half hour
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import threading
 
-from gateway.messaging.context import OutboxContext
-from gateway.messaging.sender import send_batch
-from gateway.messaging.sweeper import requeue_pending, resolve_stuck
 from gateway.reminders.runner import ReminderSetup, scan
+from gateway.sms.outbox_context import OutboxContext
+from gateway.sms.sender import send_batch
+from gateway.sms.sweeper import requeue_pending, resolve_stuck
 
 _lock = threading.Lock()
 _context: list[OutboxContext] = []
@@ -38,8 +38,8 @@ def install_worker_context(context: OutboxContext | None) -> None:
 def _build() -> OutboxContext:
     from gateway.banking.db import make_engine
     from gateway.config import Settings
-    from gateway.messaging.wiring import build_outbox_context
     from gateway.runtime import connect_redis, utc_now
+    from gateway.sms.wiring import build_outbox_context
 
     settings = Settings.from_env()
     return build_outbox_context(settings, connect_redis(settings.redis_url), make_engine(settings.database_url),

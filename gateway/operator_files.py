@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gateway.banking.products import check_products
-from gateway.messaging.checks import check_sms
 from gateway.reminders import check_reminders
+from gateway.sms.keyword_checks import check_sms
 
 OperatorCheck = Callable[[Path, object], list[str]]
 

@@ -7,12 +7,12 @@ import sys
 from gateway import logs, safety
 from gateway.config import Settings
 from gateway.cron import GatewayCronScheduler
-from gateway.messaging.retention import purge_job
 from gateway.periodic import PERIODIC_JOBS
 from gateway.runtime import connect_redis
+from gateway.sms.retention import purge_job
 
 PURGE_CRON = "17 2 * * *"
-"""Message retention (gateway.messaging.retention): daily at 02:17 in the scheduler's local time zone."""
+"""Message retention (gateway.sms.retention): daily at 02:17 in the scheduler's local time zone."""
 PURGE_TIMEOUT_S = 600
 
 

@@ -1,6 +1,6 @@
 """Bulk writes for the scan: claim (instalment, offset) keys, write outbox rows, link the two.
 
-`queue_sms_many` keeps `gateway.messaging.outbox.queue_sms`'s contract for many messages at once
+`queue_sms_many` keeps `gateway.sms.outbox.queue_sms`'s contract for many messages at once
 (unique idempotency key returns the first row's id; an opted-out number is suppressed unless required
 by contract) with one INSERT ... ON CONFLICT DO NOTHING per batch instead of four statements per SMS.
 It belongs beside `queue_sms`; tests/integration/test_reminders_scan.py pins the two to the same rows.
@@ -23,8 +23,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from gateway.gsm7 import segments
-from gateway.messaging.models import OutboxRow, OutboxStatus, SmsPreferenceRow
 from gateway.reminders.models import ReminderRow
+from gateway.sms.tables import OutboxRow, OutboxStatus, SmsPreferenceRow
 
 _OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 _REMINDERS: Table = ReminderRow.__table__  # type: ignore[assignment]

@@ -13,7 +13,7 @@ from sqlalchemy import BigInteger, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.banking.models import Base, UTCDateTime
-from gateway.messaging import models as _messaging  # noqa: F401  (sms_outbox must be on the metadata)
+from gateway.sms import tables as _sms_tables  # noqa: F401  (sms_outbox must be on the metadata)
 
 UNIQUE_NAME = "uq_reminders_instalment_offset"
 ID_TYPE = BigInteger().with_variant(Integer, "sqlite")  # SQLite only autoincrements INTEGER keys

@@ -14,11 +14,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from gateway.i18n import Catalog, load_catalog
-from gateway.messaging.context import OutboxContext
-from gateway.messaging.sender import send_batch
 from gateway.reminders.dispatch import due_outbox_batches
 from gateway.reminders.policy import Policy, load_policy
 from gateway.reminders.scan import scan_and_queue
+from gateway.sms.outbox_context import OutboxContext
+from gateway.sms.sender import send_batch
 
 POLICY_FILE = "reminders.yaml"
 

@@ -19,12 +19,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from gateway.i18n import Catalog
-from gateway.messaging.models import OutboxStatus
 from gateway.reminders.bulk import Outgoing, claim, link, queue_sms_many
 from gateway.reminders.compose import DueInstalment, in_messages, render_reminder
 from gateway.reminders.due import DEFAULT_BATCH_SIZE, Borrower, due_batches, due_date_for, time_zones
 from gateway.reminders.policy import Policy, Rule
 from gateway.reminders.windows import SendWindow, local_date, zone
+from gateway.sms.tables import OutboxStatus
 
 PURPOSE = "reminder"
 

@@ -9,10 +9,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gateway.banking.models import InstalmentRow, LoanRow
-from gateway.messaging.models import OutboxRow, OutboxStatus
-from gateway.messaging.outbox import is_opted_out
 from gateway.reminders.models import ReminderRow
 from gateway.reminders.policy import REMINDABLE_STATES
+from gateway.sms.outbox import is_opted_out
+from gateway.sms.tables import OutboxRow, OutboxStatus
 
 UNSENT = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
 STOPPED = (OutboxStatus.SUPPRESSED.value, OutboxStatus.CANCELLED.value)

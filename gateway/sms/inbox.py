@@ -24,14 +24,14 @@ from sqlalchemy.orm import Session
 
 from gateway.gsm7 import to_gsm7
 from gateway.i18n import Catalog
-from gateway.messaging.commands import Decision, Reply
-from gateway.messaging.dispatch import Dispatcher
-from gateway.messaging.models import InboundMessageRow
-from gateway.messaging.outbox import JobQueue, enqueue_outbox, queue_sms, set_opt_out
 from gateway.phones import mask_msisdn
 from gateway.sms.book import KeywordBook
+from gateway.sms.commands import Decision, Reply
 from gateway.sms.inbound import InboundSms, clean_text
+from gateway.sms.outbox import JobQueue, enqueue_outbox, queue_sms, set_opt_out
+from gateway.sms.router import Dispatcher
 from gateway.sms.scrub import scrub
+from gateway.sms.tables import InboundMessageRow
 
 BANK_NAME_KEY = "sms.bank"
 """The bank's short name, a text like any other (`{bank}` in replies)."""

@@ -12,9 +12,9 @@ from typing import Any
 
 from gateway.gsm7 import SINGLE_SEGMENT_SEPTETS, non_gsm7_characters, septets
 from gateway.i18n import Catalog
-from gateway.messaging.commands import COMMANDS
-from gateway.messaging.inbox import BANK_NAME_KEY
 from gateway.sms.book import KeywordBook
+from gateway.sms.commands import COMMANDS
+from gateway.sms.inbox import BANK_NAME_KEY
 from gateway.sms.keywords import check_keywords, load_keywords
 
 KEYWORDS_FILE = "sms.yaml"

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from gateway.messaging.hooks import StillWantedHooks
-from gateway.messaging.outbox import JobQueue
+from gateway.sms.outbox import JobQueue
 from gateway.sms.providers import SmsProvider
+from gateway.sms.send_hooks import StillWantedHooks
 
 MAX_ATTEMPTS = 5
 """Sends tried per message before it is marked failed (temporary failures only)."""

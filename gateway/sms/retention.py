@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from gateway.messaging.models import InboundMessageRow, OutboxRow, OutboxStatus
-from gateway.messaging.outbox import SECRET_PURPOSES, redacted
+from gateway.sms.outbox import SECRET_PURPOSES, redacted
+from gateway.sms.tables import InboundMessageRow, OutboxRow, OutboxStatus
 
 PURGED_BODY = "[purged]"
 BATCH = 500

@@ -16,9 +16,9 @@ from gateway.banking.interface import BankUnavailable, Customer
 from gateway.engine.api import Call, Handler, HostServices
 from gateway.engine.step import LocalizedServices
 from gateway.i18n import Catalog
-from gateway.messaging.commands import COMMANDS, Command, CommandRequest, Decision, LanguageMemory, Reply
 from gateway.phones import is_indonesian, mask_msisdn
 from gateway.sms.book import KeywordBook
+from gateway.sms.commands import COMMANDS, Command, CommandRequest, Decision, LanguageMemory, Reply
 from gateway.sms.inbound import InboundSms
 from gateway.sms.matching import Ambiguous, BadArgs, Match, NoMatch, match
 from gateway.sms.otp import OneTimeCodes, Verdict

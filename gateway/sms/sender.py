@@ -21,11 +21,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from gateway.messaging.context import OutboxContext
-from gateway.messaging.models import OutboxRow, OutboxStatus
-from gateway.messaging.outbox import redacted, set_opt_out
-from gateway.messaging.status import mark_sent
 from gateway.phones import mask_msisdn
+from gateway.sms.outbox import redacted, set_opt_out
+from gateway.sms.outbox_context import OutboxContext
 from gateway.sms.providers import (
     DEFAULT_VALIDITY_PERIOD_S,
     FailureReason,
@@ -33,6 +31,8 @@ from gateway.sms.providers import (
     SendResult,
     TemporaryFailure,
 )
+from gateway.sms.status import mark_sent
+from gateway.sms.tables import OutboxRow, OutboxStatus
 
 BACKOFF_S = (30, 120, 600, 1800, 3600)
 """Wait before the next try, by attempts made so far (the last value repeats); Retry-After wins if longer."""

@@ -12,10 +12,10 @@ from enum import Enum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.messaging.models import OutboxRow, OutboxStatus
-from gateway.messaging.outbox import redacted
 from gateway.sms.inbound import StatusUpdate
+from gateway.sms.outbox import redacted
 from gateway.sms.providers import MessageStatus, SendResult
+from gateway.sms.tables import OutboxRow, OutboxStatus
 
 _OUTBOX_STATUS = {
     MessageStatus.DELIVERED: OutboxStatus.DELIVERED,

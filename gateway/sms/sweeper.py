@@ -15,11 +15,11 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select, update
 
-from gateway.messaging.context import OutboxContext
-from gateway.messaging.models import OutboxRow, OutboxStatus
-from gateway.messaging.outbox import enqueue_outbox
-from gateway.messaging.status import mark_sent
+from gateway.sms.outbox import enqueue_outbox
+from gateway.sms.outbox_context import OutboxContext
 from gateway.sms.providers import TemporaryFailure
+from gateway.sms.status import mark_sent
+from gateway.sms.tables import OutboxRow, OutboxStatus
 
 ENQUEUE_STALE = timedelta(minutes=2)
 SENDING_STALE = timedelta(minutes=5)

@@ -22,17 +22,17 @@ from sqlalchemy.orm import sessionmaker
 from gateway.config import Settings
 from gateway.engine.api import Handler, HostServices
 from gateway.i18n import Catalog
-from gateway.messaging.commands import LanguageMemory
-from gateway.messaging.context import OutboxContext
-from gateway.messaging.dispatch import Dispatcher
-from gateway.messaging.inbox import Inbox
-from gateway.messaging.outbox import QUEUE_NAME, is_opted_out
 from gateway.outages import OutageLog
 from gateway.sms.aggregator_provider import AggregatorAccount, AggregatorProvider
 from gateway.sms.book import KeywordBook
+from gateway.sms.commands import LanguageMemory
+from gateway.sms.inbox import Inbox
 from gateway.sms.keywords import load_keywords
 from gateway.sms.otp import OneTimeCodes
+from gateway.sms.outbox import QUEUE_NAME, is_opted_out
+from gateway.sms.outbox_context import OutboxContext
 from gateway.sms.providers import SmsProvider
+from gateway.sms.router import Dispatcher
 from gateway.sms.sandbox import SandboxProvider
 from gateway.sms.twilio_provider import TwilioProvider
 

@@ -14,16 +14,6 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from gateway.messaging.inbox import DATABASE_DOWN, StorageUnavailable
-from gateway.messaging.status import apply_status
-from gateway.messaging.wiring import (
-    AGGREGATOR_DELIVERED_PATH,
-    AGGREGATOR_PATH,
-    SANDBOX_PATH,
-    STATUS_PATH,
-    TWILIO_PATH,
-    SmsChannel,
-)
 from gateway.runtime import Runtime
 from gateway.sms.aggregator_provider import parse_delivery_report
 from gateway.sms.inbound import (
@@ -37,8 +27,18 @@ from gateway.sms.inbound import (
     parse_twilio_status,
     usable_message_id,
 )
+from gateway.sms.inbox import DATABASE_DOWN, StorageUnavailable
 from gateway.sms.numbers import ascii_int
 from gateway.sms.sandbox import list_sandbox
+from gateway.sms.status import apply_status
+from gateway.sms.wiring import (
+    AGGREGATOR_DELIVERED_PATH,
+    AGGREGATOR_PATH,
+    SANDBOX_PATH,
+    STATUS_PATH,
+    TWILIO_PATH,
+    SmsChannel,
+)
 
 bp = Blueprint("sms", __name__)
 log = logging.getLogger(__name__)

@@ -33,8 +33,8 @@ from gateway.banking.demo import seed
 from gateway.banking.ledger import SqlBank
 from gateway.banking.migrate import upgrade
 from gateway.config import Settings
-from gateway.messaging.models import InboundMessageRow, OutboxRow
 from gateway.runtime import build_runtime
+from gateway.sms.tables import InboundMessageRow, OutboxRow
 from tests.conftest import redis_test_url
 from tests.transcript_support import CLOCK, FAST_HASHER
 

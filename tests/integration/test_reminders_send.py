@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 
 from gateway.banking.models import InstalmentRow, LoanRow
 from gateway.i18n import Catalog
-from gateway.messaging.models import OutboxRow, OutboxStatus
-from gateway.messaging.outbox import queue_sms, set_opt_out
 from gateway.reminders.policy import Policy
 from gateway.reminders.scan import scan_and_queue
 from gateway.reminders.sendcheck import still_wanted
+from gateway.sms.outbox import queue_sms, set_opt_out
+from gateway.sms.tables import OutboxRow, OutboxStatus
 from tests.integration.test_reminders_scan import (  # noqa: F401
     DUE,
     add_customer,

@@ -30,12 +30,12 @@ from gateway.app import create_app
 from gateway.banking.ledger import SqlBank
 from gateway.config import DEV_SECRET, Settings
 from gateway.logs import FORMAT, MaskingFormatter
-from gateway.messaging.hooks import StillWantedHooks
-from gateway.messaging.models import InboundMessageRow
-from gateway.messaging.outbox import queue_sms, set_opt_out
-from gateway.messaging.retention import PURGED_BODY, purge_job, purge_messages
-from gateway.messaging.sender import send_one
 from gateway.safety import UnsafeSettings, problems
+from gateway.sms.outbox import queue_sms, set_opt_out
+from gateway.sms.retention import PURGED_BODY, purge_job, purge_messages
+from gateway.sms.send_hooks import StillWantedHooks
+from gateway.sms.sender import send_one
+from gateway.sms.tables import InboundMessageRow
 from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
 from tests.conftest import ROOT
 from tests.fakes.twilio_server import FakeTwilio

@@ -12,7 +12,6 @@ from sqlalchemy import Engine, select
 
 from gateway.banking.ledger import SqlBank
 from gateway.engine.api import Handler
-from gateway.messaging.models import InboundMessageRow
 from gateway.sms.aggregator_provider import (
     PART_CHARS,
     AggregatorAccount,
@@ -22,6 +21,7 @@ from gateway.sms.aggregator_provider import (
     split_parts,
 )
 from gateway.sms.providers import FailureReason, MessageStatus, PermanentFailure, TemporaryFailure
+from gateway.sms.tables import InboundMessageRow
 from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
 from tests.fakes.aggregator_server import FakeAggregator
 from tests.sms_support import (  # noqa: F401

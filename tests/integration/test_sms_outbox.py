@@ -11,10 +11,10 @@ import redis
 from sqlalchemy import Engine
 
 from gateway.jobs import install_worker_context, requeue_pending_outbox, sweep_outbox
-from gateway.messaging.hooks import StillWantedHooks
-from gateway.messaging.models import OutboxStatus
-from gateway.messaging.outbox import enqueue_outbox, is_opted_out, queue_sms, set_opt_out
-from gateway.messaging.sender import claim
+from gateway.sms.outbox import enqueue_outbox, is_opted_out, queue_sms, set_opt_out
+from gateway.sms.send_hooks import StillWantedHooks
+from gateway.sms.sender import claim
+from gateway.sms.tables import OutboxStatus
 from gateway.sms.twilio_provider import TwilioProvider
 from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
 from tests.fakes.twilio_server import FakeTwilio

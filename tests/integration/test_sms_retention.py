@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from gateway.banking.migrate import upgrade
 from gateway.cli import main
-from gateway.messaging.models import OutboxRow
-from gateway.messaging.outbox import queue_sms
-from gateway.messaging.retention import PURGED_BODY
+from gateway.sms.outbox import queue_sms
+from gateway.sms.retention import PURGED_BODY
+from gateway.sms.tables import OutboxRow
 
 
 def write(db: Session, key: str, age: timedelta, status: str = "delivered") -> int:

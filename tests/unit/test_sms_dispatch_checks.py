@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from gateway.i18n import Catalog, load_catalog
-from gateway.messaging.checks import check_sms
 from gateway.operator_files import EXTRA_CHECKS
+from gateway.sms.keyword_checks import check_sms
 from gateway.sms.keywords import read_keywords
 from gateway.sms.matching import Match, NoMatch, match
 

@@ -8,7 +8,7 @@ import pytest
 
 from gateway.gsm7 import SINGLE_SEGMENT_SEPTETS, non_gsm7_characters, septets
 from gateway.i18n import Template, read_catalog_text
-from gateway.messaging.checks import WORST_CASE
+from gateway.sms.keyword_checks import WORST_CASE
 from gateway.sms.keywords import load_keywords
 
 ROOT = Path(__file__).resolve().parents[2]
