@@ -2,8 +2,6 @@
 
 from alembic import context
 
-import gateway.reminders.models  # noqa: F401
-import gateway.sms.tables
 from gateway.banking.models import Base
 
 connection = context.config.attributes["connection"]
