@@ -2,6 +2,8 @@
 
 from alembic import context
 
+import gateway.reminders.models
+import gateway.sms.tables  # noqa: F401
 from gateway.banking.models import Base
 
 connection = context.config.attributes["connection"]
