@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 DEFAULT_MAX_WAIT_S = 60.0
 """Longest a thread waits for a token before giving up on this round (the message is retried later)."""
+_EPSILON = 1e-9  # float refills land a hair under a whole token
 MAX_HOLD_S = 60.0
 """A Retry-After longer than this pauses the bucket only this long; the outbox backoff covers the rest."""
 
@@ -75,7 +76,7 @@ class TokenBucket:
                 return 0.0
             self._tokens = min(float(self.burst), self._tokens + (now - self._stamp) * self.rate_per_s)
             self._stamp = now
-            if self._tokens >= 1.0:
-                self._tokens -= 1.0
+            if self._tokens >= 1.0 - _EPSILON:
+                self._tokens = max(0.0, self._tokens - 1.0)
                 return 0.0
             return (1.0 - self._tokens) / self.rate_per_s

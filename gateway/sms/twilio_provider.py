@@ -1,19 +1,13 @@
-"""Outbound SMS through Twilio's Messages API, with the real twilio library and a bounded timeout."""
+"""Outbound SMS through Twilio's Messages API, over a thin pooled client (gateway.sms.twilio_api) with a
+bounded timeout. `api_base_url` points tests and benchmarks at a local fake (`http://127.0.0.1:PORT`)."""
 
 from __future__ import annotations
 
 import logging
 import re
-import threading
 from datetime import datetime
 from types import TracebackType
 from typing import Any
-
-import requests
-from twilio.base.exceptions import TwilioException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.http.response import Response
-from twilio.rest import Client
 
 from gateway.phones import mask_msisdn
 from gateway.sms.numbers import ascii_int
@@ -26,6 +20,7 @@ from gateway.sms.providers import (
     SendResult,
     TemporaryFailure,
 )
+from gateway.sms.twilio_api import API_BASE_URL, DEFAULT_POOL_SIZE, Answer, NoAnswer, TwilioMessagesApi
 
 DEFAULT_TIMEOUT_S = 5.0
 LOOKUP_LIMIT = 100
@@ -37,31 +32,9 @@ _NUMBER = re.compile(r"\+?\d{8,15}")
 log = logging.getLogger(__name__)
 
 
-class _HeaderKeepingHttpClient(TwilioHttpClient):
-    """TwilioRestException drops response headers; keep the last ones per thread for Retry-After."""
-
-    def __init__(self, timeout: float) -> None:
-        super().__init__(timeout=timeout)
-        self._local = threading.local()
-
-    def request(self, *args: Any, **kwargs: Any) -> Response:
-        self._local.headers = {}
-        response = super().request(*args, **kwargs)
-        self._local.headers = dict(response.headers or {})
-        return response
-
-    @property
-    def last_headers(self) -> dict[str, str]:
-        return getattr(self._local, "headers", {})
-
-    def close(self) -> None:
-        if self.session is not None:
-            self.session.close()
-
-
 class TwilioProvider:
-    """Send through Twilio from a number (`from_`) or a Messaging Service; `api_base_url` points tests
-    at a local fake (`http://127.0.0.1:PORT`) while the library still builds and parses every request."""
+    """Send through Twilio from a number (`from_`) or a Messaging Service. Thread-safe: a worker's sending
+    threads share one provider and its `pool_size` keep-alive connections."""
 
     def __init__(
         self,
@@ -72,16 +45,13 @@ class TwilioProvider:
         messaging_service_sid: str | None = None,
         api_base_url: str | None = None,
         timeout_s: float = DEFAULT_TIMEOUT_S,
+        pool_size: int = DEFAULT_POOL_SIZE,
     ) -> None:
         if (from_ is None) == (messaging_service_sid is None):
             raise ValueError("give exactly one of from_ and messaging_service_sid")
-        self._http = _HeaderKeepingHttpClient(timeout=timeout_s)
-        self._client = Client(account_sid, auth_token, http_client=self._http)
-        if api_base_url:
-            self._client.api.base_url = api_base_url.rstrip("/")
-        self._sender: dict[str, Any] = (
-            {"from_": from_} if from_ is not None else {"messaging_service_sid": messaging_service_sid}
-        )
+        self._api = TwilioMessagesApi(account_sid, auth_token, base_url=api_base_url or API_BASE_URL,
+                                      timeout_s=timeout_s, pool_size=pool_size)
+        self._sender = {"From": from_} if from_ is not None else {"MessagingServiceSid": str(messaging_service_sid)}
 
     def send(
         self,
@@ -94,50 +64,40 @@ class TwilioProvider:
     ) -> SendResult:
         """Twilio's Messages API takes no idempotency key: the key only labels the log line. Sending once
         is the outbox's job, and a read timeout comes back as TemporaryFailure(maybe_sent=True)."""
-        extra: dict[str, Any] = {"status_callback": status_callback_url} if status_callback_url else {}
         validity = max(1, min(int(validity_period_s), MAX_VALIDITY_PERIOD_S))
+        form = {"To": to, "Body": body, **self._sender, "ValidityPeriod": str(validity)}
+        if status_callback_url:
+            form["StatusCallback"] = status_callback_url
         try:
-            message = self._client.messages.create(to=to, body=body, validity_period=validity, **self._sender, **extra)
-        except requests.exceptions.ReadTimeout as exc:
-            raise TemporaryFailure(f"no answer within the timeout: {exc}", maybe_sent=True) from exc
-        except requests.exceptions.RequestException as exc:
-            raise TemporaryFailure(f"network: {exc.__class__.__name__}") from exc
-        except TwilioException as exc:
-            raise self._classify(exc) from exc
-        log.info(
-            "sms sent to=%s sid=%s status=%s key=%s", mask_msisdn(to), message.sid, message.status, idempotency_key
-        )
-        return SendResult(str(message.sid), _status(message.status))
+            answer = self._api.create(form)
+        except NoAnswer as exc:
+            raise TemporaryFailure(str(exc), maybe_sent=exc.maybe_sent) from exc
+        if not answer.ok:
+            raise _classify(answer)
+        sid, status = str(answer.body.get("sid", "")), answer.body.get("status")
+        log.info("sms sent to=%s sid=%s status=%s key=%s", mask_msisdn(to), sid, status, idempotency_key)
+        return SendResult(sid, _status(status))
 
     def find_sent(self, to: str, body: str, *, idempotency_key: str, since: datetime) -> SendResult | None:
         """Twilio has no idempotency key: list the Messages to `to` sent since `since` and match the body."""
         try:
-            messages = self._client.messages.list(to=to, date_sent_after=since, limit=LOOKUP_LIMIT)
-        except requests.exceptions.RequestException as exc:
-            raise TemporaryFailure(f"network: {exc.__class__.__name__}") from exc
-        except TwilioException as exc:
-            failure = self._classify(exc)
-            raise TemporaryFailure(str(failure), status=getattr(exc, "status", None)) from exc
-        for message in messages:
-            if message.body == body and str(message.direction or "").startswith("outbound"):
-                log.info("sms found to=%s sid=%s key=%s", mask_msisdn(to), message.sid, idempotency_key)
-                return SendResult(str(message.sid), _status(message.status))
+            answer = self._api.recent(to, since, LOOKUP_LIMIT)
+        except NoAnswer as exc:
+            raise TemporaryFailure(str(exc)) from exc
+        if not answer.ok:
+            failure = _classify(answer)
+            raise TemporaryFailure(str(failure), status=answer.status)
+        messages = answer.body.get("messages")
+        for message in messages if isinstance(messages, list) else []:
+            if not isinstance(message, dict):
+                continue
+            if message.get("body") == body and str(message.get("direction") or "").startswith("outbound"):
+                log.info("sms found to=%s sid=%s key=%s", mask_msisdn(to), message.get("sid"), idempotency_key)
+                return SendResult(str(message.get("sid")), _status(message.get("status")))
         return None
 
-    def _classify(self, exc: TwilioException) -> TemporaryFailure | PermanentFailure:
-        status = getattr(exc, "status", None)
-        code = getattr(exc, "code", None) or status or 0
-        detail = _redact(str(getattr(exc, "msg", "") or getattr(exc, "detail", "") or exc.__class__.__name__))
-        if status is None or status == TOO_MANY_REQUESTS or status >= 500:
-            retry_after = _retry_after_s(self._http.last_headers)
-            return TemporaryFailure(detail, retry_after_s=retry_after, status=status, code=int(code))
-        reason = TWILIO_REASONS.get(int(code)) or (
-            FailureReason.CREDENTIALS if status in (401, 403) else FailureReason.REJECTED
-        )
-        return PermanentFailure(int(code), reason, detail, status=status)
-
     def close(self) -> None:
-        self._http.close()
+        self._api.close()
 
     def __enter__(self) -> TwilioProvider:
         return self
@@ -146,6 +106,17 @@ class TwilioProvider:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _classify(answer: Answer) -> TemporaryFailure | PermanentFailure:
+    status = answer.status
+    raw_code = answer.body.get("code")
+    code = raw_code if isinstance(raw_code, int) and not isinstance(raw_code, bool) else status
+    detail = _redact(str(answer.body.get("message") or f"HTTP {status}"))
+    if status == TOO_MANY_REQUESTS or status >= 500:
+        return TemporaryFailure(detail, retry_after_s=_retry_after_s(answer.headers), status=status, code=code)
+    reason = TWILIO_REASONS.get(code) or (FailureReason.CREDENTIALS if status in (401, 403) else FailureReason.REJECTED)
+    return PermanentFailure(code, reason, detail, status=status)
 
 
 def _redact(detail: str) -> str:

@@ -1,12 +1,16 @@
-"""TwilioProvider with the real twilio library against the local fake Messages API."""
+"""TwilioProvider (our thin client, gateway.sms.twilio_api) against the local fake Messages API, pinned to
+the requests the real twilio library makes."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from twilio.rest import Client
 
 from gateway.sms.providers import (
     FailureReason,
@@ -145,3 +149,32 @@ def test_logs_mask_the_number_and_never_hold_the_body(
     send(provider)
     assert "+62812****7890" in caplog.text
     assert TO not in caplog.text and "482913" not in caplog.text
+
+
+def test_requests_are_the_twilio_librarys(fake: FakeTwilio, provider: TwilioProvider) -> None:
+    """The thin client sends what `twilio.rest.Client.messages.create` sends: path, auth, form."""
+    library = Client(fake.account_sid, fake.auth_token)
+    library.api.base_url = fake.base_url
+    library.messages.create(to=TO, body="Kode 482913 untuk SALDO", from_=FROM, validity_period=300,
+                            status_callback="https://jembatan.example.id/sms/twilio/status?outbox=1")
+    send(provider)
+    theirs, ours = fake.requests
+    assert (ours.path, ours.authorized, ours.form) == (theirs.path, theirs.authorized, theirs.form)
+    assert ours.headers["Content-Type"] == theirs.headers["Content-Type"]
+
+
+def test_the_sweepers_lookup_finds_a_sent_message_and_only_that(fake: FakeTwilio, provider: TwilioProvider) -> None:
+    sent = send(provider)
+    since = datetime.now(UTC) - timedelta(minutes=2)
+    found = provider.find_sent(TO, "Kode 482913 untuk SALDO", idempotency_key="outbox-1", since=since)
+    assert found is not None and found.provider_id == sent.provider_id
+    assert provider.find_sent(TO, "another body", idempotency_key="outbox-2", since=since) is None
+    assert provider.find_sent("+6281200000000", "Kode 482913 untuk SALDO", idempotency_key="k", since=since) is None
+
+
+def test_one_provider_serves_many_threads(fake: FakeTwilio) -> None:
+    with TwilioProvider(fake.account_sid, fake.auth_token, from_=FROM, api_base_url=fake.base_url,
+                        pool_size=4) as shared, ThreadPoolExecutor(8) as threads:
+        results = list(threads.map(lambda n: shared.send(TO, f"pesan {n}", idempotency_key=f"k{n}"), range(40)))
+    assert len({result.provider_id for result in results}) == 40
+    assert sorted(request.form["Body"] for request in fake.requests) == sorted(f"pesan {n}" for n in range(40))
