@@ -4,7 +4,8 @@ Every key expires, except those in `NO_TTL` (tests/integration/test_redis_ttl.py
 
     session     jmb:{msisdn}:s:<session id>     Settings.session_ttl_s (300 s)
     hop_lock    jmb:{msisdn}:lock:<session id>  Settings.hop_lock_s (10 s), owner-checked
-    resume      jmb:{msisdn}:resume             Settings.resume_window_s (180 s)
+    resume      jmb:{msisdn}:resume             Settings.resume_window_s (180 s): the id of the caller's last
+                                                unfinished session; a redial's copy is derived from its record
     language    jmb:{msisdn}:lang               Settings.language_ttl_s (30 days): a cache;
                                                 a customer's language lives in the bank (customers.lang)
     sms_code    jmb:{msisdn}:sms:code           CODE_TTL_S (gateway.sms.otp)

@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import secrets
 import time
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import redis
+from redis.commands.core import Script
+from redis.exceptions import NoScriptError
 
 from gateway import redis_keys
 from gateway.engine.state import SessionState
@@ -47,19 +50,43 @@ class StoredSession:
     reply: str
     end: bool
 
-    def dumps(self, state_json: str | None = None) -> str:
-        """The record as JSON; pass the state's JSON when it is already made (it is stored twice)."""
+    def dumps(self) -> bytes:
+        """The record as compact JSON, deflated (with `PACKED_V1`'s dictionary) when longer than `PACK_OVER`."""
         head = json.dumps(
             {"n": self.consumed, "t": self.token, "r": self.reply, "e": self.end},
             separators=(",", ":"),
             ensure_ascii=False,
         )
-        return head[:-1] + ',"st":' + (state_json or self.state.dumps()) + "}"
+        raw = (head[:-1] + ',"st":' + self.state.dumps() + "}").encode()
+        if len(raw) <= PACK_OVER:
+            return raw
+        packer = zlib.compressobj(PACK_LEVEL, zlib.DEFLATED, -PACK_WINDOW_BITS, PACK_MEMORY, zdict=PACK_DICTIONARY)
+        return PACKED_V1 + packer.compress(raw) + packer.flush()
 
     @classmethod
     def loads(cls, raw: bytes | str) -> StoredSession:
+        if isinstance(raw, bytes) and raw[:1] == PACKED_V1:
+            unpacker = zlib.decompressobj(-PACK_WINDOW_BITS, zdict=PACK_DICTIONARY)
+            raw = unpacker.decompress(raw[1:], MAX_UNPACKED)
         data = json.loads(raw)
         return cls(SessionState.from_dict(data["st"]), data["n"], data["t"], data["r"], data["e"])
+
+
+PACK_OVER = 420
+"""Records up to this many bytes are stored as plain JSON (most menu hops: no deflate cost)."""
+PACKED_V1 = b"\x01"
+"""First byte of a deflated record (JSON starts with `{`). A new dictionary takes a new marker: records
+already stored must still read."""
+PACK_DICTIONARY = (
+    b'{"$d":"2026-{"$m":000000},"main","loans","_amount","_product","_tenor",},"ok":true,"pt":"rd":"ra":"a":['
+    b'"hi":["va":{"registered":true,"can_register":false,"locked":false,"tz":"Asia/Jakarta"},"n":,"e":false,'
+    b'"st":{"v":"s":"l":"id","h":"main",Rp\\n0 Kembali 00 Menu","e":false,"t":"{"n":'
+)
+"""Strings most records share (the record's and `SessionState.to_dict`'s names, common values); never edit."""
+PACK_LEVEL = 6
+PACK_WINDOW_BITS = 12
+PACK_MEMORY = 5
+MAX_UNPACKED = 64 * 1024
 
 
 @dataclass
@@ -72,13 +99,16 @@ class Opened:
     """The lock's owner token: pass it to `save` or `release`."""
 
 
-# One round trip to open a hop: take the lock, read the session, the language and a resumable session.
+# One round trip to open a hop: take the lock, read the session, the language and the caller's last session
+# (the resume key holds its id; ARGV[3] is the caller's session key prefix, so it is in the caller's slot).
 _OPEN = """
 local locked = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
-return {locked and 1 or 0, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3]), redis.call('GET', KEYS[4])}
+local last = redis.call('GET', KEYS[4])
+if last then last = redis.call('GET', ARGV[3] .. last) end
+return {locked and 1 or 0, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3]), last}
 """
-# One round trip to close it: the session, the resumable copy (or its removal), the language, and the lock if
-# it is still this hop's. Returns 0 when the lock was lost (the hop overran it).
+# One round trip to close it: the session, the resume pointer to it (or its removal), the language, and the
+# lock if it is still this hop's. Returns 0 when the lock was lost (the hop overran it).
 _SAVE = """
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 if ARGV[5] == '1' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
@@ -93,6 +123,16 @@ return 0
 """
 
 
+def resumable(raw: bytes | None) -> SessionState | None:
+    """What a redial may continue from: the caller's last session (unfinished), as `for_resume` copies it.
+
+    Redis keeps no second copy: the resume key names the last session, whose record outlives it."""
+    if not raw:
+        return None
+    last = StoredSession.loads(raw)
+    return None if last.end else last.state.for_resume()
+
+
 class SessionStore:
     def __init__(self, client: redis.Redis, ttl_s: int, resume_window_s: int, lock_s: int,
                  language_ttl_s: int = redis_keys.LANGUAGE_TTL_S) -> None:
@@ -102,18 +142,27 @@ class SessionStore:
         self._save = client.register_script(_SAVE)
         self._release = client.register_script(_RELEASE)
 
+    def _run(self, script: Script, keys: list[str], args: list[Any]) -> Any:
+        """EVALSHA straight through the client (redis-py's `Script.__call__` costs more than the call itself);
+        a server that lost its scripts (restarted, flushed) gets it loaded again by `Script`."""
+        try:
+            return self.redis.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            return script(keys=keys, args=args)
+
     def open(self, session_id: str, msisdn: str) -> Opened:
         """Try to take the hop lock; read the session, the cached language and a resumable session."""
         keys = [redis_keys.hop_lock(msisdn, session_id), redis_keys.session(msisdn, session_id),
                 redis_keys.language(msisdn), redis_keys.resume(msisdn)]
         owner = secrets.token_hex(8)
         with _redis_answers():
-            locked, raw, lang, resume = self._open(keys=keys, args=[owner, self.lock_s * 1000])
+            locked, raw, lang, last = self._run(self._open, keys, [owner, self.lock_s * 1000,
+                                                                  redis_keys.session(msisdn, "")])
         return Opened(
             locked=bool(locked),
             record=StoredSession.loads(raw) if raw else None,
             lang=lang.decode() if isinstance(lang, bytes) else lang,
-            resumable=SessionState.loads(resume) if resume else None,
+            resumable=resumable(last),
             owner=owner if locked else "",
         )
 
@@ -139,20 +188,18 @@ class SessionStore:
         """Store the hop's outcome and release its lock; False when the lock had passed to another hop.
 
         `pending`: the hop's effects as field/value pairs (gateway.effects), kept in the same round trip."""
-        state_json = record.state.dumps()
         keys = [redis_keys.session(msisdn, session_id), redis_keys.resume(msisdn), redis_keys.language(msisdn),
                 redis_keys.hop_lock(msisdn, session_id), redis_keys.PENDING_EFFECTS]
-        resume_json = record.state.for_resume().dumps()
         with _redis_answers():
-            released = self._save(keys=keys, args=[
-                record.dumps(state_json), self.ttl_s, resume_json, self.resume_window_s,
+            released = self._run(self._save, keys, [
+                record.dumps(), self.ttl_s, session_id, self.resume_window_s,
                 "1" if record.end else "0", remember_lang or "", self.language_ttl_s, owner, *pending])
         return bool(released)
 
     def release(self, session_id: str, msisdn: str, owner: str) -> None:
         """Delete the hop lock if `owner` still holds it."""
         with _redis_answers():
-            self._release(keys=[redis_keys.hop_lock(msisdn, session_id)], args=[owner])
+            self._run(self._release, [redis_keys.hop_lock(msisdn, session_id)], [owner])
 
     def remember_language(self, msisdn: str, lang: str) -> None:
         """Cache a number's language (the bank keeps a customer's for good; see redis_keys.LANGUAGE_TTL_S)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,22 +39,25 @@ class SessionState:
     notice: list[Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The fields that differ from their defaults (the session store keeps sessions small)."""
-        data: dict[str, Any] = {"menu_version": self.menu_version, "screen": self.screen, "lang": self.lang}
-        optional = {
-            "home": self.home, "history": list(self.history),
-            "vars": {key: _encode(value) for key, value in self.vars.items()}, "page": self.page,
-            "pin_ok": self.pin_ok, "pin_target": self.pin_target, "step_no": self.step_no, "resume": self.resume,
-            "redo": self.redo, "redo_at": self.redo_at, "answers": list(self.answers),
-            "notice": [self.notice[0], _encode(dict(self.notice[1])), self.notice[2]] if self.notice else None,
-        }
-        data.update((key, value) for key, value in optional.items() if value)
+        """The fields that differ from their defaults, under short names (the session store keeps sessions
+        small; `SHORT_NAMES`)."""
+        data: dict[str, Any] = {"v": self.menu_version, "s": self.screen, "l": self.lang}
+        optional = (
+            ("h", self.home), ("hi", self.history), ("va", self.vars), ("p", self.page), ("ok", self.pin_ok),
+            ("pt", self.pin_target), ("n", self.step_no), ("rs", self.resume), ("rd", self.redo),
+            ("ra", self.redo_at), ("a", self.answers), ("no", self.notice),
+        )
+        for key, value in optional:
+            if value:
+                data[key] = _ENCODERS[key](value) if key in _ENCODERS else value
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SessionState:
-        fields = dict(data)
-        fields["vars"] = {key: _decode(value) for key, value in fields.get("vars", {}).items()}
+        """From `to_dict`'s form; a session stored under the long field names (before 2026-11) reads too."""
+        fields = {LONG_NAMES.get(key, key): value for key, value in data.items()}
+        if "vars" in fields:
+            fields["vars"] = {key: _decode(value) for key, value in fields["vars"].items()}
         if fields.get("notice"):
             key, values, at = fields["notice"]
             fields["notice"] = [key, _decode(values), at]
@@ -91,6 +95,18 @@ class SessionState:
     @classmethod
     def loads(cls, text: str | bytes) -> SessionState:
         return cls.from_dict(json.loads(text))
+
+
+SHORT_NAMES = {"menu_version": "v", "screen": "s", "lang": "l", "home": "h", "history": "hi", "vars": "va",
+               "page": "p", "pin_ok": "ok", "pin_target": "pt", "step_no": "n", "resume": "rs", "redo": "rd",
+               "redo_at": "ra", "answers": "a", "notice": "no"}
+"""The stored name of each field (`to_dict`); every session of a busy bank is in Redis, so names cost."""
+LONG_NAMES = {short: name for name, short in SHORT_NAMES.items()}
+_ENCODERS: dict[str, Callable[[Any], Any]] = {
+    "hi": list, "a": list,
+    "va": lambda values: {key: _encode(value) for key, value in values.items()},
+    "no": lambda notice: [notice[0], _encode(dict(notice[1])), notice[2]],
+}
 
 
 def _encode(value: Any) -> Any:
