@@ -1,7 +1,7 @@
 """Everything `make bench` runs: the USSD hop in the `menu` and `balance` scenarios, then every
 `bench/*_bench.py` module with a `main()` (SMS, reminders, ... plug in by existing), then a summary.
 
-    python bench/run_all.py [--duration 15] [--warmup 3] [--connections 16] [--env KEY=VALUE ...]
+    python bench/run_all.py [--duration 15] [--warmup 3] [--connections 16] [--rounds 3] [--env KEY=VALUE ...]
                             [--loadgen auto|wrk|python] [--no-seed] [--only menu,balance,sms_bench]
 
 A plug-in module's contract: `main(argv: list[str] | None = None) -> int` (called with `[]`) or
@@ -41,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--duration", type=float, default=ussd_hop.DEFAULT_DURATION_S)
     cli.add_argument("--warmup", type=float, default=ussd_hop.DEFAULT_WARMUP_S)
     cli.add_argument("--connections", type=int, default=ussd_hop.DEFAULT_CONNECTIONS)
+    cli.add_argument("--rounds", type=int, default=ussd_hop.DEFAULT_ROUNDS)
     cli.add_argument("--env", action="append", default=[], metavar="KEY=VALUE")
     cli.add_argument("--loadgen", choices=["auto", "wrk", "python"], default="auto")
     cli.add_argument("--no-seed", action="store_true")
@@ -54,7 +55,7 @@ def plugin_names() -> list[str]:
 
 def hop_argv(args: argparse.Namespace, scenario: str) -> list[str]:
     argv = ["--scenario", scenario, "--duration", str(args.duration), "--warmup", str(args.warmup)]
-    argv += ["--connections", str(args.connections), "--loadgen", args.loadgen]
+    argv += ["--connections", str(args.connections), "--rounds", str(args.rounds), "--loadgen", args.loadgen]
     argv += [f"--env={item}" for item in args.env]
     return argv + (["--no-seed"] if args.no_seed else [])
 

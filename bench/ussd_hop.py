@@ -2,7 +2,7 @@
 
     python bench/ussd_hop.py [--scenario menu|balance] [--duration 15] [--connections 16] [--warmup 3]
                              [--walk ",2,2*2"] [--phone +62812...] [--pin 517394] [--final con|end|any]
-                             [--env KEY=VALUE ...] [--loadgen auto|wrk|python] [--no-seed]
+                             [--rounds 3] [--env KEY=VALUE ...] [--loadgen auto|wrk|python] [--no-seed]
 
 Scenarios:
 - `menu`: walk `",2,2*2"`: an unknown caller dials (the customer lookup reads the database), opens help
@@ -23,7 +23,6 @@ code: 0 whether or not the targets hold (this reports, it does not judge); 3 whe
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import subprocess
 import sys
@@ -42,6 +41,9 @@ from bench.report import HopReport
 from bench.servers import PROJECT_ROOT, ServerFailed, running, venv_tool
 from bench.workload import Expect, Workload, expectations
 from gateway import redis_keys
+from gateway.banking.ledger import SqlBank
+from gateway.config import Settings
+from gateway.storage.db import make_engine
 
 __all__ = ["EXIT_LOAD_FAILED", "EXIT_SERVER_FAILED", "SCENARIOS", "main", "run"]
 
@@ -55,6 +57,7 @@ PIN_MARK = "<PIN>"
 DEFAULT_DURATION_S = 15.0
 DEFAULT_WARMUP_S = 3.0
 DEFAULT_CONNECTIONS = 16
+DEFAULT_ROUNDS = 3
 SEED_TIMEOUT_S = 180
 EXIT_SERVER_FAILED = 3
 EXIT_LOAD_FAILED = 4
@@ -103,6 +106,7 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--duration", type=float, default=DEFAULT_DURATION_S, help="measured seconds per app")
     cli.add_argument("--warmup", type=float, default=DEFAULT_WARMUP_S, help="warm-up seconds per app (0: none)")
     cli.add_argument("--connections", type=int, default=DEFAULT_CONNECTIONS)
+    cli.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="turns per app, bare and hop alternating")
     cli.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="extra env for the apps")
     cli.add_argument("--loadgen", choices=[e.value for e in Engine], default=Engine.AUTO.value)
     cli.add_argument("--no-seed", action="store_true", help="skip 'jembatan demo seed'")
@@ -141,18 +145,17 @@ def seed_demo(env: dict[str, str]) -> str | None:
 
 
 def unlock_demo(env: dict[str, str], phones: tuple[str, ...]) -> None:
-    """A walk that went astray may have typed a PIN where it should not; lift any lock-out it caused."""
-    for phone in phones:
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            subprocess.run(
-                [*venv_tool("jembatan"), "pin", "unlock", phone],
-                env=env,
-                cwd=PROJECT_ROOT,
-                capture_output=True,
-                timeout=SEED_TIMEOUT_S,
-                check=False,
-            )
-    print(f"bench: ran 'jembatan pin unlock' for {', '.join(phones)} after unexpected replies")
+    """A walk that went astray may have typed a PIN where it should not; lift any lock-out it caused.
+
+    `SqlBank.unlock` directly, as `bench/bench_customers.py` does: the branch's `jembatan pin unlock` now
+    issues an activation code (a new PIN) instead of lifting the lock silently."""
+    engine = make_engine(env.get("DATABASE_URL") or os.environ.get("DATABASE_URL", ""))
+    try:
+        bank = SqlBank(engine, pepper=Settings.from_env().pepper)
+        unlocked = [phone for phone in phones if bank.unlock(phone)]
+    finally:
+        engine.dispose()
+    print(f"bench: unlocked {len(unlocked)} of {len(phones)} bench customer(s) after unexpected replies")
 
 
 def build_workload(args: argparse.Namespace) -> Workload:
@@ -184,23 +187,43 @@ def forget_dropped_walks(env: dict[str, str], phones: tuple[str, ...]) -> None:
         client.close()
 
 
-def measure_both(args: argparse.Namespace, env: dict[str, str], workload: Workload) -> tuple[LoadResult, LoadResult]:
-    """Start both apps, then warm up and measure the bare one, then the real one; raises ServerFailed."""
+def merged(rounds: list[LoadResult]) -> LoadResult:
+    """Several rounds as one: requests and time summed, p50/p99 the median round's (percentiles do not add)."""
+    def middle(values: list[float]) -> float:
+        return sorted(values)[len(values) // 2]
+
+    return LoadResult(rounds[0].tool, sum(r.requests for r in rounds), sum(r.duration_s for r in rounds),
+                      middle([r.p50_ms for r in rounds]), middle([r.p99_ms for r in rounds]),
+                      sum(r.errors for r in rounds), sum(r.unexpected for r in rounds))
+
+
+def measure_both(args: argparse.Namespace, env: dict[str, str],
+                 workload: Workload) -> tuple[LoadResult, LoadResult, tuple[float, ...]]:
+    """Start both apps, warm both up, then measure them in turns (bare, hop, hop, bare, ...), `--rounds` turns
+    each of `--duration / --rounds` seconds: a neighbour's load burst then hits both, not one. Returns both
+    apps' merged figures and the hop/bare ratio of each round. Raises ServerFailed."""
     engine = Engine(args.loadgen)
     bare_walk = workload.on_path(BARE_PATH, expectations(len(workload.walk), Expect.CON))
-    results: list[LoadResult] = []
+    rounds = max(1, args.rounds)
+    results: dict[str, list[LoadResult]] = {"bare": [], "hop": []}
     with (
         running(f"{args.scenario}-bare", BARE_APP, env, probe="tcp") as bare,
         running(f"{args.scenario}-hop", REAL_APP, env, probe="healthz") as hop,
     ):
-        for server, load in ((bare, bare_walk), (hop, workload)):
-            if args.warmup > 0:
+        pairs = (("bare", bare, bare_walk), ("hop", hop, workload))
+        if args.warmup > 0:
+            for _, server, load in pairs:
                 run_load(server.port, load.fresh(), args.warmup, args.connections, engine)
-            forget_dropped_walks(env, workload.phones)
-            results.append(run_load(server.port, load.fresh(), args.duration, args.connections, engine))
-            if not results[-1].clean:
-                print(f"bench: {server.name} had errors or unexpected replies; its log: {server.log_path}")
-    return results[0], results[1]
+        for turn in range(rounds):
+            for name, server, load in pairs if turn % 2 == 0 else pairs[::-1]:
+                forget_dropped_walks(env, workload.phones)
+                results[name].append(run_load(server.port, load.fresh(), args.duration / rounds, args.connections,
+                                              engine))
+                if not results[name][-1].clean:
+                    print(f"bench: {server.name} had errors or unexpected replies; its log: {server.log_path}")
+    ratios = tuple(h.requests_per_s / b.requests_per_s if b.requests_per_s else 0.0
+                   for b, h in zip(results["bare"], results["hop"], strict=True))
+    return merged(results["bare"]), merged(results["hop"]), ratios
 
 
 def run(argv: list[str] | None = None) -> tuple[int, HopReport | None]:
@@ -221,7 +244,7 @@ def run(argv: list[str] | None = None) -> tuple[int, HopReport | None]:
     warn_shared_phones(workload, args.connections)
     load_before = os.getloadavg()[0]
     try:
-        bare, hop = measure_both(args, env, workload)
+        bare, hop, ratios = measure_both(args, env, workload)
     except ServerFailed as failed:
         sys.stdout.flush()
         print(f"bench: a server failed to start: {failed}", file=sys.stderr)
@@ -233,7 +256,7 @@ def run(argv: list[str] | None = None) -> tuple[int, HopReport | None]:
     walk_shown = args.walk if args.walk is not None else scenario.walk
     if scenario.needs_bank and not args.no_seed and hop.unexpected and workload.phones:
         unlock_demo(env, workload.phones)
-    return 0, HopReport(args.scenario, walk_shown, args.connections, args.duration, bare, hop, load_before)
+    return 0, HopReport(args.scenario, walk_shown, args.connections, args.duration, bare, hop, load_before, ratios)
 
 
 def main(argv: list[str] | None = None) -> int:
