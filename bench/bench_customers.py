@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from gateway.banking.db import make_engine
 from gateway.banking.ledger import SqlBank
 from gateway.config import Settings
+from gateway.storage.db import make_engine
 
 BENCH_PIN = "517394"
 FIRST_NUMBER = 81299000000

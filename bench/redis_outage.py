@@ -19,12 +19,12 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from gateway.app import create_app
-from gateway.banking.db import make_engine
 from gateway.banking.demo import seed
 from gateway.banking.ledger import SqlBank
-from gateway.banking.migrate import upgrade
 from gateway.config import Settings
 from gateway.runtime import build_runtime
+from gateway.storage.db import make_engine
+from gateway.storage.migrate import upgrade
 from tests.redis_server import RedisServer
 
 PHONE = "+6281220150101"  # a demo customer (gateway.banking.demo)

@@ -31,13 +31,13 @@ from sqlalchemy.exc import DBAPIError
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gateway.banking.db import make_engine  # noqa: E402
-from gateway.banking.models import Base  # noqa: E402
 from gateway.i18n import load_catalog  # noqa: E402
 from gateway.reminders.dispatch import due_outbox_batches, enqueue_send_batches  # noqa: E402
-from gateway.reminders.models import ReminderRow  # noqa: E402, F401  (the table must be on the metadata)
 from gateway.reminders.policy import load_policy  # noqa: E402
 from gateway.reminders.scan import scan_and_queue  # noqa: E402
+from gateway.storage.base import Base  # noqa: E402
+from gateway.storage.db import make_engine  # noqa: E402
+from gateway.storage.reminder_tables import ReminderRow  # noqa: E402, F401  (the table must be on the metadata)
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -33,14 +33,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from gateway.banking.db import make_engine  # noqa: E402
-from gateway.banking.migrate import upgrade  # noqa: E402
 from gateway.jobs import install_worker_context  # noqa: E402
 from gateway.runtime import connect_redis  # noqa: E402
 from gateway.sms.outbox import BATCH_SIZE, enqueue_outbox, queue_sms  # noqa: E402
 from gateway.sms.outbox_context import OutboxContext  # noqa: E402
-from gateway.sms.tables import OutboxRow, OutboxStatus  # noqa: E402
 from gateway.sms.twilio_provider import TwilioProvider  # noqa: E402
+from gateway.storage.db import make_engine  # noqa: E402
+from gateway.storage.migrate import upgrade  # noqa: E402
+from gateway.storage.sms_tables import OutboxRow, OutboxStatus  # noqa: E402
 from tests.fakes.twilio_server import FakeTwilio  # noqa: E402
 
 DEFAULT_MESSAGES = 2000

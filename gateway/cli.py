@@ -90,7 +90,7 @@ def _prepare_dev_database(settings: Settings) -> None:
     from sqlalchemy.engine import make_url
 
     from gateway.banking.demo import seed_database
-    from gateway.banking.migrations import upgrade
+    from gateway.storage.migrations import upgrade
 
     file = make_url(settings.database_url).database
     if file and file != ":memory:":  # a fresh clone has no instance/ folder yet
@@ -100,7 +100,7 @@ def _prepare_dev_database(settings: Settings) -> None:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from gateway.banking.migrations import upgrade
+    from gateway.storage.migrations import upgrade
 
     upgrade(settings.database_url)
     print("database is at the newest migration")
@@ -128,10 +128,10 @@ def cmd_reminders_preview(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_reminders_run(args: argparse.Namespace, settings: Settings) -> int:
     """Scan and send at a moment of your choosing: the demo's way to move the clock forward."""
-    from gateway.banking.db import make_engine
     from gateway.reminders.runner import ReminderSetup, scan, send_due_now
     from gateway.runtime import connect_redis, utc_now
     from gateway.sms.wiring import build_outbox_context
+    from gateway.storage.db import make_engine
 
     try:
         now = datetime.fromisoformat(args.now) if args.now else utc_now()
@@ -155,9 +155,9 @@ def cmd_data_purge(args: argparse.Namespace, settings: Settings) -> int:
 
     from sqlalchemy.orm import sessionmaker
 
-    from gateway.banking.db import make_engine
     from gateway.runtime import utc_now
     from gateway.sms.retention import purge_messages
+    from gateway.storage.db import make_engine
 
     days = settings.message_retention_days if args.days is None else args.days
     if days < 0:

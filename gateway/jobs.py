@@ -36,10 +36,10 @@ def install_worker_context(context: OutboxContext | None) -> None:
 
 
 def _build() -> OutboxContext:
-    from gateway.banking.db import make_engine
     from gateway.config import Settings
     from gateway.runtime import connect_redis, utc_now
     from gateway.sms.wiring import build_outbox_context
+    from gateway.storage.db import make_engine
 
     settings = Settings.from_env()
     return build_outbox_context(settings, connect_redis(settings.redis_url), make_engine(settings.database_url),
@@ -60,8 +60,8 @@ def sweep_outbox() -> dict[str, int]:
 
 
 def reminder_setup() -> ReminderSetup:
-    from gateway.banking.db import make_engine
     from gateway.config import Settings
+    from gateway.storage.db import make_engine
 
     with _lock:
         if not _reminders:

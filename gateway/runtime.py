@@ -76,8 +76,8 @@ def connect_redis(url: str) -> redis.Redis:
 
 
 def build_bank(settings: Settings) -> tuple[SqlBank, Any]:
-    from gateway.banking.db import make_engine
     from gateway.banking.ledger import SqlBank
+    from gateway.storage.db import make_engine
 
     engine = make_engine(settings.database_url)
     return SqlBank(engine, pepper=settings.pepper, access=settings.access_policy()), engine

@@ -18,10 +18,10 @@ from argon2 import PasswordHasher
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
-from gateway.banking.db import make_engine
 from gateway.banking.demo import seed
 from gateway.banking.ledger import SqlBank
-from gateway.banking.migrate import upgrade
+from gateway.storage.db import make_engine
+from gateway.storage.migrate import upgrade
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2025, 12, 5, 3, 0, tzinfo=UTC)

@@ -22,15 +22,15 @@ from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
 from gateway.app import create_app
-from gateway.banking.migrate import upgrade
 from gateway.engine.api import Handler
 from gateway.i18n import Catalog, load_catalog
 from gateway.jobs import install_worker_context
 from gateway.runtime import AppServices, build_runtime
 from gateway.sessions import SessionStore
 from gateway.sms.outbox import QUEUE_NAME
-from gateway.sms.tables import InboundMessageRow, OutboxRow
 from gateway.sms.wiring import SmsChannel, build_sms_channel
+from gateway.storage.migrate import upgrade
+from gateway.storage.sms_tables import InboundMessageRow, OutboxRow
 from tests.conftest import ROOT, basic_settings
 from tests.fakes.twilio_server import FakeTwilio
 

@@ -12,14 +12,14 @@ from argon2 import PasswordHasher
 from flask import Flask
 
 from gateway.app import create_app
-from gateway.banking.db import make_engine
 from gateway.banking.demo import DAIRY, DEMO_CUSTOMERS, seed
 from gateway.banking.ledger import SqlBank
-from gateway.banking.migrate import upgrade
 from gateway.banking.pins import MAX_PIN_ATTEMPTS
 from gateway.config import Settings
 from gateway.runtime import build_runtime
 from gateway.simulator import NEW_PIN, PIN, WRONG_PIN
+from gateway.storage.db import make_engine
+from gateway.storage.migrate import upgrade
 from gateway.transcripts import Transcript
 from tests.conftest import ROOT, redis_test_url
 from tests.ussd_support import AfricasTalkingPhone, JsonPhone
@@ -113,7 +113,7 @@ def sms_differences(app: Flask, entry: str, expected: list[str], msisdn: str) ->
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from gateway.sms.tables import OutboxRow
+    from gateway.storage.sms_tables import OutboxRow
 
     with Session(app.extensions["jembatan"].db_engine) as db:
         got = list(db.scalars(select(OutboxRow.body).where(OutboxRow.to_msisdn == msisdn).order_by(OutboxRow.id)))

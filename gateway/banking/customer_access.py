@@ -16,10 +16,10 @@ from gateway.banking.access import (
     new_activation_code,
     same_digest,
 )
-from gateway.banking.models import CustomerRow
 from gateway.banking.pins import is_weak_pin
 from gateway.banking.store import Store, log, peppered
 from gateway.phones import mask_msisdn
+from gateway.storage.ledger_tables import CustomerRow
 
 
 def _forget_code(row: CustomerRow) -> None:

@@ -3,7 +3,7 @@ registers at *123# with the activation code `seed_database` prints).
 
 Dates are relative to `now`, so the demo always has an instalment due within three days (the dairy
 farmer) and one overdue (the seaweed farmer). Seeding does nothing when the database already holds
-customers. Run migrations first (`gateway.banking.migrate.upgrade`).
+customers. Run migrations first (`gateway.storage.migrate.upgrade`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from gateway.banking.access import AccessPolicy
-from gateway.banking.db import make_engine
 from gateway.banking.ledger import SqlBank
 from gateway.banking.schedule import add_months
+from gateway.storage.db import make_engine
 
 WIB, WITA = "Asia/Jakarta", "Asia/Makassar"
 DAYS_UNTIL_DUE = 2

@@ -23,10 +23,10 @@ from gateway.banking.interface import (
     SavingsTransaction,
 )
 from gateway.banking.lending import Lending
-from gateway.banking.models import AccountRow, CustomerRow, SavingsTxRow
 from gateway.banking.pins import MAX_PIN_ATTEMPTS, is_weak_pin
 from gateway.banking.store import log, peppered
 from gateway.phones import mask_msisdn
+from gateway.storage.ledger_tables import AccountRow, CustomerRow, SavingsTxRow
 
 DEFAULT_STATEMENT_LINES = 5
 LANG_LENGTH = 8

@@ -30,7 +30,9 @@ from gateway.banking.interface import (
     RepayResult,
     loan_request_problem,
 )
-from gateway.banking.models import (
+from gateway.banking.store import Store, local_date, log, new_reference
+from gateway.phones import mask_msisdn
+from gateway.storage.ledger_tables import (
     ApplicationRow,
     CustomerRow,
     InstalmentRow,
@@ -38,8 +40,6 @@ from gateway.banking.models import (
     RepaymentRow,
     SavingsTxRow,
 )
-from gateway.banking.store import Store, local_date, log, new_reference
-from gateway.phones import mask_msisdn
 
 REFERENCE_ATTEMPTS = 3
 MAX_PURPOSE_CHARS = 100

@@ -13,7 +13,7 @@ from gateway.banking.interface import (
     SavingsAccount,
     SavingsTransaction,
 )
-from gateway.banking.models import (
+from gateway.storage.ledger_tables import (
     AccountRow,
     ApplicationRow,
     CustomerRow,

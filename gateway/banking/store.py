@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.banking.access import AccessPolicy
 from gateway.banking.interface import BankUnavailable, LoanProduct
-from gateway.banking.models import AccountRow, CustomerRow
 from gateway.banking.products import load_products
+from gateway.storage.ledger_tables import AccountRow, CustomerRow
 
 log = logging.getLogger("gateway.banking")
 

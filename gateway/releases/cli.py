@@ -35,7 +35,7 @@ def operator(given: str | None) -> str:
 
 def _store(settings: Settings) -> ReleaseStore:
     """The store at DATABASE_URL (tests hand the commands a store of their own instead)."""
-    from gateway.banking.db import make_engine
+    from gateway.storage.db import make_engine
 
     return ReleaseStore(make_engine(settings.database_url))
 

@@ -7,7 +7,6 @@ send jobs in batches. See the module docstrings for the rules each keeps.
 
 from gateway.reminders.checks import check_reminders
 from gateway.reminders.dispatch import due_outbox_batches, enqueue_send_batches
-from gateway.reminders.models import ReminderRow, create_reminders_table, drop_reminders_table
 from gateway.reminders.policy import Policy, PolicyError, Rule, load_policy, read_policy
 from gateway.reminders.preview import PreviewLine, cli_preview, preview, print_preview
 from gateway.reminders.scan import ScanReport, scan_and_queue
@@ -21,14 +20,11 @@ __all__ = [
     "Policy",
     "PolicyError",
     "PreviewLine",
-    "ReminderRow",
     "Rule",
     "ScanReport",
     "SendWindow",
     "check_reminders",
     "cli_preview",
-    "create_reminders_table",
-    "drop_reminders_table",
     "due_outbox_batches",
     "enqueue_send_batches",
     "load_policy",

@@ -23,8 +23,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from gateway.gsm7 import segments
-from gateway.reminders.models import ReminderRow
-from gateway.sms.tables import OutboxRow, OutboxStatus, SmsPreferenceRow
+from gateway.storage.reminder_tables import ReminderRow
+from gateway.storage.sms_tables import OutboxRow, OutboxStatus, SmsPreferenceRow
 
 _OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 _REMINDERS: Table = ReminderRow.__table__  # type: ignore[assignment]

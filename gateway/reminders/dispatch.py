@@ -18,7 +18,7 @@ from itertools import islice
 from rq import Queue
 from sqlalchemy import Engine, select
 
-from gateway.sms.tables import OutboxRow, OutboxStatus
+from gateway.storage.sms_tables import OutboxRow, OutboxStatus
 
 SEND_BATCH_SIZE = 500  # outbox ids per send job
 PIPELINE_JOBS = 200  # jobs per Redis pipeline round trip

@@ -15,10 +15,10 @@ from sqlalchemy import Engine, Row, and_, exists, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
-from gateway.banking.models import CustomerRow, InstalmentRow, LoanRow
 from gateway.reminders.compose import DueInstalment
-from gateway.reminders.models import ReminderRow
 from gateway.reminders.policy import Rule
+from gateway.storage.ledger_tables import CustomerRow, InstalmentRow, LoanRow
+from gateway.storage.reminder_tables import ReminderRow
 
 DEFAULT_BATCH_SIZE = 2000
 READ_TIMEOUT_MS = 120_000  # one streamed query per rule and zone; the gateway's 2 s default is for hops

@@ -77,7 +77,7 @@ def print_preview(lines: list[PreviewLine], catalog: Catalog, day: date, out: Te
 
 def cli_preview(database_url: str, menus_dir: Path, locales_dir: Path, day: date) -> int:
     """`jembatan reminders preview --date YYYY-MM-DD`: prints the day's reminders; 1 if the policy is broken."""
-    from gateway.banking.db import make_engine
+    from gateway.storage.db import make_engine
     from gateway.yamlsource import display_path
 
     catalog, problems = load_catalog(locales_dir)

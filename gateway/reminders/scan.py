@@ -24,7 +24,7 @@ from gateway.reminders.compose import DueInstalment, in_messages, render_reminde
 from gateway.reminders.due import DEFAULT_BATCH_SIZE, Borrower, due_batches, due_date_for, time_zones
 from gateway.reminders.policy import Policy, Rule
 from gateway.reminders.windows import SendWindow, local_date, zone
-from gateway.sms.tables import OutboxStatus
+from gateway.storage.sms_tables import OutboxStatus
 
 PURPOSE = "reminder"
 

@@ -8,11 +8,11 @@ from enum import Enum
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from gateway.banking.models import InstalmentRow, LoanRow
-from gateway.reminders.models import ReminderRow
 from gateway.reminders.policy import REMINDABLE_STATES
 from gateway.sms.outbox import is_opted_out
-from gateway.sms.tables import OutboxRow, OutboxStatus
+from gateway.storage.ledger_tables import InstalmentRow, LoanRow
+from gateway.storage.reminder_tables import ReminderRow
+from gateway.storage.sms_tables import OutboxRow, OutboxStatus
 
 UNSENT = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
 STOPPED = (OutboxStatus.SUPPRESSED.value, OutboxStatus.CANCELLED.value)

@@ -31,7 +31,7 @@ from gateway.sms.inbound import InboundSms, clean_text
 from gateway.sms.outbox import JobQueue, enqueue_outbox, queue_sms, set_opt_out
 from gateway.sms.router import Dispatcher
 from gateway.sms.scrub import scrub
-from gateway.sms.tables import InboundMessageRow
+from gateway.storage.sms_tables import InboundMessageRow
 
 BANK_NAME_KEY = "sms.bank"
 """The bank's short name, a text like any other (`{bank}` in replies)."""

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gateway.gsm7 import segments
-from gateway.sms.tables import OutboxRow, OutboxStatus, SmsPreferenceRow
+from gateway.storage.sms_tables import OutboxRow, OutboxStatus, SmsPreferenceRow
 
 DEFAULT_VALIDITY = timedelta(hours=4)
 QUEUE_NAME = "sms"

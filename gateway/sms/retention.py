@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gateway.sms.outbox import SECRET_PURPOSES, redacted
-from gateway.sms.tables import InboundMessageRow, OutboxRow, OutboxStatus
+from gateway.storage.sms_tables import InboundMessageRow, OutboxRow, OutboxStatus
 
 PURGED_BODY = "[purged]"
 BATCH = 500

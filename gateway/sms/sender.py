@@ -32,7 +32,7 @@ from gateway.sms.providers import (
     TemporaryFailure,
 )
 from gateway.sms.status import mark_sent
-from gateway.sms.tables import OutboxRow, OutboxStatus
+from gateway.storage.sms_tables import OutboxRow, OutboxStatus
 
 BACKOFF_S = (30, 120, 600, 1800, 3600)
 """Wait before the next try, by attempts made so far (the last value repeats); Retry-After wins if longer."""

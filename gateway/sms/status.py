@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from gateway.sms.inbound import StatusUpdate
 from gateway.sms.outbox import redacted
 from gateway.sms.providers import MessageStatus, SendResult
-from gateway.sms.tables import OutboxRow, OutboxStatus
+from gateway.storage.sms_tables import OutboxRow, OutboxStatus
 
 _OUTBOX_STATUS = {
     MessageStatus.DELIVERED: OutboxStatus.DELIVERED,

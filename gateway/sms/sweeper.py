@@ -19,7 +19,7 @@ from gateway.sms.outbox import enqueue_outbox
 from gateway.sms.outbox_context import OutboxContext
 from gateway.sms.providers import TemporaryFailure
 from gateway.sms.status import mark_sent
-from gateway.sms.tables import OutboxRow, OutboxStatus
+from gateway.storage.sms_tables import OutboxRow, OutboxStatus
 
 ENQUEUE_STALE = timedelta(minutes=2)
 SENDING_STALE = timedelta(minutes=5)

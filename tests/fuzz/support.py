@@ -31,10 +31,10 @@ from werkzeug.test import TestResponse
 from gateway.app import MAX_REQUEST_BYTES, create_app
 from gateway.banking.demo import seed
 from gateway.banking.ledger import SqlBank
-from gateway.banking.migrate import upgrade
 from gateway.config import Settings
 from gateway.runtime import build_runtime
-from gateway.sms.tables import InboundMessageRow, OutboxRow
+from gateway.storage.migrate import upgrade
+from gateway.storage.sms_tables import InboundMessageRow, OutboxRow
 from tests.conftest import redis_test_url
 from tests.transcript_support import CLOCK, FAST_HASHER
 

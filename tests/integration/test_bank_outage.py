@@ -7,10 +7,10 @@ import time
 import redis
 
 from gateway.app import create_app
-from gateway.banking.db import make_engine
 from gateway.banking.ledger import SqlBank
 from gateway.config import Settings
 from gateway.runtime import build_runtime
+from gateway.storage.db import make_engine
 from tests.conftest import redis_test_url
 from tests.ussd_support import AfricasTalkingPhone
 

@@ -21,7 +21,7 @@ from gateway.config import Settings
 from gateway.effects import GRACE, Effects
 from gateway.gsm7 import is_gsm7, segments
 from gateway.runtime import Runtime, build_runtime
-from gateway.sms.tables import OutboxRow
+from gateway.storage.sms_tables import OutboxRow
 from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine  # noqa: F401
 from tests.conftest import redis_test_url
 from tests.ussd_support import AfricasTalkingPhone

@@ -18,8 +18,8 @@ from gateway.banking.access import (
 )
 from gateway.banking.demo import DAIRY, PATCHOULI, UNREGISTERED, seed
 from gateway.banking.ledger import SqlBank
-from gateway.banking.migrate import upgrade
-from gateway.banking.models import CustomerRow
+from gateway.storage.ledger_tables import CustomerRow
+from gateway.storage.migrate import upgrade
 from tests.banking_fixtures import FAST_HASHER, NOW, db_engine, pg_engine, sqlite_engine  # noqa: F401
 
 PEPPER = "kept-in-the-environment"

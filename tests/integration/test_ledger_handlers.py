@@ -20,12 +20,12 @@ from typing import Any
 
 import pytest
 
-from gateway.banking.db import make_engine
 from gateway.banking.demo import seed
 from gateway.banking.ledger import SqlBank
-from gateway.banking.migrate import upgrade
 from gateway.engine.api import Call
 from gateway.i18n import Template, read_catalog_text
+from gateway.storage.db import make_engine
+from gateway.storage.migrate import upgrade
 from gateway.yamlsource import read_yaml
 from handlers import REGISTRY
 from tests.banking_fixtures import FAST_HASHER, NOW

@@ -9,7 +9,6 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import func, select
 
-from gateway.banking.db import make_engine
 from gateway.banking.demo import DAIRY, DEMO_CUSTOMERS, PATCHOULI, SEAWEED, UNREGISTERED, seed
 from gateway.banking.interface import (
     ApplicationStatus,
@@ -20,7 +19,8 @@ from gateway.banking.interface import (
     Repayment,
 )
 from gateway.banking.ledger import InsufficientBalance, SqlBank
-from gateway.banking.models import ApplicationRow, CustomerRow, RepaymentRow, SavingsTxRow
+from gateway.storage.db import make_engine
+from gateway.storage.ledger_tables import ApplicationRow, CustomerRow, RepaymentRow, SavingsTxRow
 from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine  # noqa: F401
 
 T = TypeVar("T")

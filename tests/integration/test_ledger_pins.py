@@ -8,8 +8,8 @@ from sqlalchemy import select
 from gateway.banking.demo import DAIRY, UNREGISTERED
 from gateway.banking.interface import PinCheck, PinOutcome
 from gateway.banking.ledger import SqlBank
-from gateway.banking.models import CustomerRow
 from gateway.banking.pins import is_weak_pin
+from gateway.storage.ledger_tables import CustomerRow
 from tests.banking_fixtures import bank, db_engine, demo_bank, pg_engine, sqlite_engine  # noqa: F401
 
 

@@ -8,10 +8,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from gateway.banking.db import make_engine
 from gateway.banking.demo import DEMO_CUSTOMERS, seed_database
-from gateway.banking.migrations import alembic_config, upgrade
-from gateway.banking.models import Base
+from gateway.storage.base import Base
+from gateway.storage.db import make_engine
+from gateway.storage.migrations import alembic_config, upgrade
 from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
 
 LEDGER_TABLES = {"customers", "savings_accounts", "savings_transactions", "loan_applications", "loans",

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from gateway.banking.db import make_engine
 from gateway.banking.interface import PinOutcome
 from gateway.banking.ledger import SqlBank
-from gateway.banking.migrate import upgrade
+from gateway.storage.db import make_engine
+from gateway.storage.migrate import upgrade
 
 PHONE = "+6281220150101"
 PIN = "482915"

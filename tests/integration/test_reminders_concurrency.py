@@ -9,10 +9,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from gateway.i18n import Catalog
-from gateway.reminders.models import ReminderRow
 from gateway.reminders.policy import Policy
 from gateway.reminders.scan import ScanReport, scan_and_queue
-from gateway.sms.tables import OutboxRow
+from gateway.storage.reminder_tables import ReminderRow
+from gateway.storage.sms_tables import OutboxRow
 from tests.integration.test_reminders_scan import (  # noqa: F401
     DUE,
     MAKASSAR,

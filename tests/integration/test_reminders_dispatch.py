@@ -11,13 +11,13 @@ from rq import Queue
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from gateway.banking.db import make_engine
-from gateway.banking.models import Base
 from gateway.i18n import Catalog
 from gateway.reminders.dispatch import due_outbox_batches, enqueue_send_batches
 from gateway.reminders.policy import Policy
 from gateway.reminders.preview import cli_preview
 from gateway.reminders.scan import scan_and_queue
+from gateway.storage.base import Base
+from gateway.storage.db import make_engine
 from tests.integration.test_reminders_scan import (  # noqa: F401
     DUE,
     MAKASSAR,

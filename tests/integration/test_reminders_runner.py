@@ -6,12 +6,12 @@ from pathlib import Path
 
 import redis
 
-from gateway.banking.db import make_engine
 from gateway.banking.demo import seed
 from gateway.banking.ledger import SqlBank
-from gateway.banking.migrate import upgrade
 from gateway.cli import main
 from gateway.sms.sandbox import list_sandbox
+from gateway.storage.db import make_engine
+from gateway.storage.migrate import upgrade
 from tests.conftest import redis_test_url
 from tests.transcript_support import CLOCK, FAST_HASHER
 

@@ -11,15 +11,16 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from gateway.banking.models import ApplicationRow, Base, CustomerRow, InstalmentRow, LoanRow
 from gateway.i18n import Catalog, load_catalog
 from gateway.reminders.bulk import Outgoing, queue_sms_many
-from gateway.reminders.models import ReminderRow
 from gateway.reminders.policy import DEFAULT_PATH, Policy, load_policy, read_policy
 from gateway.reminders.preview import preview
 from gateway.reminders.scan import scan_and_queue
 from gateway.sms.outbox import queue_sms, set_opt_out
-from gateway.sms.tables import OutboxRow, OutboxStatus
+from gateway.storage.base import Base
+from gateway.storage.ledger_tables import ApplicationRow, CustomerRow, InstalmentRow, LoanRow
+from gateway.storage.reminder_tables import ReminderRow
+from gateway.storage.sms_tables import OutboxRow, OutboxStatus
 from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from gateway.banking.models import InstalmentRow, LoanRow
 from gateway.i18n import Catalog
 from gateway.reminders.policy import Policy
 from gateway.reminders.scan import scan_and_queue
 from gateway.reminders.sendcheck import still_wanted
 from gateway.sms.outbox import queue_sms, set_opt_out
-from gateway.sms.tables import OutboxRow, OutboxStatus
+from gateway.storage.ledger_tables import InstalmentRow, LoanRow
+from gateway.storage.sms_tables import OutboxRow, OutboxStatus
 from tests.integration.test_reminders_scan import (  # noqa: F401
     DUE,
     add_customer,

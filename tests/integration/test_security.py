@@ -31,9 +31,9 @@ from sqlalchemy import Engine, MetaData, select
 from gateway.banking.demo import DAIRY, PATCHOULI, SEAWEED, UNREGISTERED, seed
 from gateway.banking.interface import Bank, PinOutcome
 from gateway.banking.ledger import SqlBank
-from gateway.banking.migrate import upgrade
 from gateway.i18n import load_catalog
 from gateway.sms.keywords import load_keywords
+from gateway.storage.migrate import upgrade
 from handlers import REGISTRY
 from tests.banking_fixtures import FAST_HASHER, NOW, db_engine, pg_engine, sqlite_engine  # noqa: F401
 from tests.conftest import ROOT
@@ -210,7 +210,7 @@ def test_pin_unlock_command_prints_a_code_and_leaves_the_lock(tmp_path: Path, mo
     maria_code = re.search(r"activation code is (\d{8})", seeded)
     assert maria_code is not None
     assert main(["pin", "unlock", PATCHOULI.msisdn]) == 1, "not locked: nothing to do"
-    from gateway.banking.db import make_engine
+    from gateway.storage.db import make_engine
 
     engine = make_engine(url)
     try:

@@ -35,7 +35,7 @@ from gateway.sms.outbox import queue_sms, set_opt_out
 from gateway.sms.retention import PURGED_BODY, purge_job, purge_messages
 from gateway.sms.send_hooks import StillWantedHooks
 from gateway.sms.sender import send_one
-from gateway.sms.tables import InboundMessageRow
+from gateway.storage.sms_tables import InboundMessageRow
 from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
 from tests.conftest import ROOT
 from tests.fakes.twilio_server import FakeTwilio

@@ -16,11 +16,11 @@ import pytest
 import redis
 
 from gateway import devservices, simulator
-from gateway.banking.db import make_engine
 from gateway.banking.demo import DAIRY
 from gateway.banking.ledger import SqlBank
 from gateway.cli import main
 from gateway.sessions import SessionStore
+from gateway.storage.db import make_engine
 from gateway.transcripts import Transcript
 from tests.conftest import FIXTURES, ROOT, redis_test_url
 from tests.fixtures.basic.handlers import GOOD_PIN

@@ -21,7 +21,7 @@ from gateway.sms.aggregator_provider import (
     split_parts,
 )
 from gateway.sms.providers import FailureReason, MessageStatus, PermanentFailure, TemporaryFailure
-from gateway.sms.tables import InboundMessageRow
+from gateway.storage.sms_tables import InboundMessageRow
 from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
 from tests.fakes.aggregator_server import FakeAggregator
 from tests.sms_support import (  # noqa: F401

@@ -26,7 +26,7 @@ from gateway.engine.api import Handler
 from gateway.sessions import SessionStore
 from gateway.sms.inbound import MAX_MESSAGE_ID_CHARS
 from gateway.sms.otp import OneTimeCodes
-from gateway.sms.tables import InboundMessageRow
+from gateway.storage.sms_tables import InboundMessageRow
 from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
 from tests.fakes.twilio_server import FakeTwilio
 from tests.sms_support import (  # noqa: F401

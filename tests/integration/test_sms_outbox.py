@@ -14,8 +14,8 @@ from gateway.jobs import install_worker_context, requeue_pending_outbox, sweep_o
 from gateway.sms.outbox import enqueue_outbox, is_opted_out, queue_sms, set_opt_out
 from gateway.sms.send_hooks import StillWantedHooks
 from gateway.sms.sender import claim
-from gateway.sms.tables import OutboxStatus
 from gateway.sms.twilio_provider import TwilioProvider
+from gateway.storage.sms_tables import OutboxStatus
 from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
 from tests.fakes.twilio_server import FakeTwilio
 from tests.sms_support import (  # noqa: F401

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from gateway.banking.migrate import upgrade
 from gateway.cli import main
 from gateway.sms.outbox import queue_sms
 from gateway.sms.retention import PURGED_BODY
-from gateway.sms.tables import OutboxRow
+from gateway.storage.migrate import upgrade
+from gateway.storage.sms_tables import OutboxRow
 
 
 def write(db: Session, key: str, age: timedelta, status: str = "delivered") -> int:

@@ -18,7 +18,7 @@ from gateway.banking.ledger import SqlBank
 from gateway.engine.api import Call, Handler, Result
 from gateway.money import Money
 from gateway.sms.outbox import is_opted_out
-from gateway.sms.tables import InboundMessageRow
+from gateway.storage.sms_tables import InboundMessageRow
 from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
 from tests.fakes.twilio_server import FakeTwilio
 from tests.sms_support import (  # noqa: F401

@@ -8,7 +8,7 @@ from enum import Enum
 from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gateway.banking.models import KEY_LENGTH, Base, UTCDateTime
+from gateway.storage.base import KEY_LENGTH, Base, UTCDateTime
 
 MESSAGE_ID_LENGTH = 128
 

@@ -3,6 +3,6 @@
 `upgrade(url_or_engine)` brings a database to the newest revision; no alembic.ini is needed.
 """
 
-from gateway.banking.migrate import alembic_config, upgrade
+from gateway.storage.migrate import alembic_config, upgrade
 
 __all__ = ["alembic_config", "upgrade"]

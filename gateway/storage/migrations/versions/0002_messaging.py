@@ -1,4 +1,4 @@
-"""SMS outbox, opt-out preferences and the inbound message log (gateway/sms/tables.py).
+"""SMS outbox, opt-out preferences and the inbound message log (gateway/storage/sms_tables.py).
 
 Revision ID: 0002
 Revises: 0001

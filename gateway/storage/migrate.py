@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from gateway.banking.db import make_engine
+from gateway.storage.db import make_engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 

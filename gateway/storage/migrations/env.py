@@ -1,10 +1,10 @@
-"""Alembic environment, driven by `gateway.banking.migrate` with a connection it passes in."""
+"""Alembic environment, driven by `gateway.storage.migrate` with a connection it passes in."""
 
 from alembic import context
 
-import gateway.reminders.models
-import gateway.sms.tables  # noqa: F401
-from gateway.banking.models import Base
+import gateway.storage.reminder_tables
+import gateway.storage.sms_tables  # noqa: F401
+from gateway.storage.base import Base
 
 connection = context.config.attributes["connection"]
 context.configure(
