@@ -24,6 +24,7 @@ PRODUCTION = "production"
 ENVIRONMENTS = (DEVELOPMENT, PRODUCTION)
 DEFAULT_MESSAGE_RETENTION_DAYS = 30
 SMS_PROVIDERS = ("twilio", "aggregator", "sandbox")
+DEFAULT_SMS_SEND_THREADS = 8
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,12 @@ class Settings:
     aggregator_sender: str = ""
     """`original` on outbound aggregator messages: our sender id or short code."""
     message_retention_days: int = DEFAULT_MESSAGE_RETENTION_DAYS
+    sms_send_threads: int = DEFAULT_SMS_SEND_THREADS
+    """Provider calls in flight at once per worker process (one connection each; keep the sum over all
+    workers under the provider's concurrency limit: Twilio answers 429 above its account's)."""
+    sms_rate_per_s: float = 0.0
+    """Provider calls per second per worker process (a token bucket shared by its threads); 0: the
+    provider's default (gateway.sms.wiring.DEFAULT_RATE_PER_S). With several workers, give each its share."""
     menu_watch: str = ""
     """MENU_WATCH: `1` makes edited menu and locale files new releases (the development default), `0` serves
     only what `jembatan menus publish` made current (the production default)."""
@@ -137,5 +144,7 @@ _ENV_FIELDS: dict[str, Any] = {
     "aggregator_password": str,
     "aggregator_sender": str,
     "message_retention_days": int,
+    "sms_send_threads": int,
+    "sms_rate_per_s": float,
     "menu_watch": str.lower,
 }

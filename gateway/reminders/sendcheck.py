@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import Enum
 
@@ -12,7 +14,7 @@ from gateway.reminders.policy import REMINDABLE_STATES
 from gateway.sms.outbox import is_opted_out
 from gateway.storage.ledger_tables import InstalmentRow, LoanRow
 from gateway.storage.reminder_tables import ReminderRow
-from gateway.storage.sms_tables import OutboxRow, OutboxStatus
+from gateway.storage.sms_tables import OutboxRow, OutboxStatus, SmsPreferenceRow
 
 UNSENT = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
 STOPPED = (OutboxStatus.SUPPRESSED.value, OutboxStatus.CANCELLED.value)
@@ -36,15 +38,18 @@ def cancel_reason(db: Session, outbox_id: int) -> CancelReason | None:
     ).all()
     if not linked:
         return None
+    outbox = db.get(OutboxRow, outbox_id)
+    return _reason(linked, lambda: outbox is not None and not outbox.required_by_contract
+                   and is_opted_out(db, outbox.to_msisdn))
+
+
+def _reason(linked: Sequence[tuple[int, int, str]], opted_out: Callable[[], bool]) -> CancelReason | None:
     unpaid = [status for amount, paid, status in linked if paid < amount]
     if not unpaid:
         return CancelReason.PAID
     if not any(status in REMINDABLE_STATES for status in unpaid):
         return CancelReason.LOAN_CLOSED
-    outbox = db.get(OutboxRow, outbox_id)
-    if outbox is not None and not outbox.required_by_contract and is_opted_out(db, outbox.to_msisdn):
-        return CancelReason.OPTED_OUT
-    return None
+    return CancelReason.OPTED_OUT if opted_out() else None
 
 
 def still_wanted(db: Session, outbox_id: int, now: datetime) -> bool:
@@ -69,3 +74,47 @@ def still_wanted(db: Session, outbox_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     return False
+
+
+def still_wanted_many(db: Session, outbox_ids: list[int], now: datetime) -> set[int]:
+    """`still_wanted` for many rows with three queries and one UPDATE per reason; returns the wanted ids."""
+    rows = db.execute(
+        select(OutboxRow.id, OutboxRow.status, OutboxRow.to_msisdn, OutboxRow.required_by_contract)
+        .where(OutboxRow.id.in_(outbox_ids))
+    ).all()
+    links: defaultdict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for outbox_id, amount, paid, status in db.execute(
+        select(ReminderRow.outbox_id, InstalmentRow.amount, InstalmentRow.paid_amount, LoanRow.status)
+        .join(InstalmentRow, ReminderRow.instalment_id == InstalmentRow.id)
+        .join(LoanRow, LoanRow.id == InstalmentRow.loan_id)
+        .where(ReminderRow.outbox_id.in_(outbox_ids))
+    ):
+        if outbox_id is not None:
+            links[outbox_id].append((amount, paid, status))
+    numbers = sorted({to for _id, _status, to, required in rows if not required})
+    opted_out = set(db.scalars(select(SmsPreferenceRow.msisdn).where(
+        SmsPreferenceRow.msisdn.in_(numbers), SmsPreferenceRow.opted_out.is_(True)))) if numbers else set()
+    wanted: set[int] = set()
+    stopped: defaultdict[CancelReason, list[int]] = defaultdict(list)
+    for outbox_id, status, to, required in rows:
+        if status in STOPPED:
+            continue
+        out = bool(not required and to in opted_out)
+        reason = _reason(links[outbox_id], _constant(out)) if links[outbox_id] else None
+        if reason is None:
+            wanted.add(outbox_id)
+        else:
+            stopped[reason].append(outbox_id)
+    for reason, ids in stopped.items():
+        final = OutboxStatus.SUPPRESSED if reason is CancelReason.OPTED_OUT else OutboxStatus.CANCELLED
+        db.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), OutboxRow.status.in_(UNSENT))
+            .values(status=final.value, error_code=reason.value, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return wanted
+
+
+def _constant(value: bool) -> Callable[[], bool]:
+    return lambda: value

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from gateway.sms.lanes import SendLanes
 from gateway.sms.outbox import JobQueue
 from gateway.sms.providers import SmsProvider
 from gateway.sms.send_hooks import StillWantedHooks
@@ -28,6 +29,8 @@ class OutboxContext:
     """The public `.../sms/twilio/status` URL; each message adds `?outbox=<id>`. None: no callbacks."""
     hooks: StillWantedHooks = field(default_factory=StillWantedHooks)
     max_attempts: int = MAX_ATTEMPTS
+    lanes: SendLanes = field(default_factory=SendLanes)
+    """The worker's sending threads and rate limiter (one thread, no limit unless wiring says otherwise)."""
 
     def callback_for(self, outbox_id: int) -> str | None:
         return f"{self.status_callback_url}?outbox={outbox_id}" if self.status_callback_url else None

@@ -6,10 +6,12 @@ on the row (`MessageStatus.supersedes`), so `sent` after `delivered` changes not
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from gateway.sms.inbound import StatusUpdate
@@ -25,6 +27,7 @@ _OUTBOX_STATUS = {
     MessageStatus.CANCELED: OutboxStatus.FAILED,
 }
 """Any other provider status (accepted, queued, sending, sent, ...) means `sent` for the outbox."""
+_OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 
 
 class StatusOutcome(str, Enum):
@@ -47,6 +50,36 @@ def mark_sent(db: Session, outbox_id: int, result: SendResult, now: datetime) ->
     row.body = redacted(row.purpose, row.body)  # once the provider has it, a code is kept masked
     row.updated_at = now
     return True
+
+
+def mark_sent_many(db: Session, sent: Sequence[tuple[int, str, str, SendResult]], now: datetime) -> None:
+    """`mark_sent` for (outbox id, purpose, body, result) of many rows: a locking read and one UPDATE for
+    rows still `sending` with nothing recorded (all of them, unless a callback came first); the rest row by row."""
+    ids = [outbox_id for outbox_id, _purpose, _body, _result in sent]
+    plain = set(db.scalars(
+        select(OutboxRow.id)
+        .where(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.SENDING.value,
+               OutboxRow.provider_status.is_(None), OutboxRow.provider_id.is_(None))
+        .with_for_update()
+    ))
+    params = [
+        {"b_id": outbox_id, "b_provider_id": result.provider_id, "b_status": result.status.value,
+         "b_body": redacted(purpose, body)}
+        for outbox_id, purpose, body, result in sent
+        if outbox_id in plain and _OUTBOX_STATUS.get(result.status, OutboxStatus.SENT) is OutboxStatus.SENT
+    ]
+    if params:
+        db.execute(
+            sql_update(_OUTBOX)
+            .where(_OUTBOX.c.id == bindparam("b_id"))
+            .values(status=OutboxStatus.SENT.value, provider_id=bindparam("b_provider_id"),
+                    provider_status=bindparam("b_status"), body=bindparam("b_body"), sent_at=now, updated_at=now),
+            params,
+        )
+    done = {param["b_id"] for param in params}
+    for outbox_id, _purpose, _body, result in sent:
+        if outbox_id not in done:
+            mark_sent(db, outbox_id, result, now)
 
 
 def apply_status(db: Session, update: StatusUpdate, outbox_id: int | None, now: datetime) -> StatusOutcome:
