@@ -16,28 +16,9 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from gateway.releases.content import Release
-
-metadata = sa.MetaData()
-
-releases = sa.Table(
-    "menu_releases", metadata,
-    sa.Column("hash", sa.String(64), primary_key=True),
-    sa.Column("content", sa.Text, nullable=False),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("created_by", sa.String(120), nullable=False),
-    sa.Column("note", sa.Text, nullable=False, server_default=""),
-)
-
-events = sa.Table(
-    "menu_release_events", metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("hash", sa.String(64), sa.ForeignKey("menu_releases.hash"), nullable=False),
-    sa.Column("action", sa.String(20), nullable=False),
-    sa.Column("made_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("made_by", sa.String(120), nullable=False),
-    sa.Column("note", sa.Text, nullable=False, server_default=""),
-    sa.Column("summary", sa.Text, nullable=False, server_default=""),
-)
+from gateway.storage.release_tables import NAME_LENGTH
+from gateway.storage.release_tables import menu_release_events as events
+from gateway.storage.release_tables import menu_releases as releases
 
 PUBLISH, ROLLBACK, FILES, FIRST_START = "publish", "rollback", "files", "first start"
 """Actions in the history: `jembatan menus publish`, `rollback`, an edited file in development, a first start."""
@@ -78,7 +59,7 @@ class ReleaseStore:
     def put(self, release: Release, by: str, note: str = "", now: datetime | None = None) -> bool:
         """Keep a release; False when it was kept already (a release never changes: same hash, same files)."""
         row = {"hash": release.hash, "content": release.to_json(), "created_at": now or utc_now(),
-               "created_by": by[:120], "note": note}
+               "created_by": by[:NAME_LENGTH], "note": note}
         try:
             with self.engine.begin() as connection:
                 if connection.execute(sa.select(releases.c.hash).where(releases.c.hash == row["hash"])).first():
@@ -112,7 +93,7 @@ class ReleaseStore:
         try:
             with self.engine.begin() as connection:
                 connection.execute(events.insert().values(
-                    hash=release_hash, action=action, made_at=now or utc_now(), made_by=by[:120], note=note,
+                    hash=release_hash, action=action, made_at=now or utc_now(), made_by=by[:NAME_LENGTH], note=note,
                     summary=summary))
         except SQLAlchemyError as exc:
             raise StoreError(_cause(exc)) from exc
@@ -121,13 +102,10 @@ class ReleaseStore:
         """Newest first; the first is the current release."""
         with self._reading() as connection:
             rows = connection.execute(sa.select(events).order_by(events.c.id.desc()).limit(limit)).all()
-        return [Event(row.id, row.hash, row.action, _aware(row.made_at), row.made_by, row.note, row.summary)
+        return [Event(row.id, row.hash, row.action, row.made_at, row.made_by, row.note, row.summary)
                 for row in rows]
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they were written in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _cause(exc: SQLAlchemyError) -> str:
