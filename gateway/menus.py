@@ -214,17 +214,23 @@ class MenuBook:
         log.info("menu release %s serves new calls", loaded.menu.version)
 
     def refresh(self, now: float | None = None) -> None:
-        """At most every couple of seconds: edited files (development), then the store's current pointer."""
+        """At most every couple of seconds: edited files (development), then the store's current pointer.
+
+        One thread checks; the others never wait for it (a slow database delays one new call, not all)."""
         now = time.monotonic() if now is None else now
         if now < self._next_check:
             return
-        with self._lock:
+        if not self._lock.acquire(blocking=False):  # another thread is checking: serve what is current
+            return
+        try:
             if now < self._next_check:
                 return
             self._next_check = now + self.check_interval_s
             if self.watch:
                 self._take_up_files()
             self._follow_pointer()
+        finally:
+            self._lock.release()
 
     def _take_up_files(self) -> None:
         """An edited file becomes a new release; an invalid edit is refused and the old menu keeps serving."""

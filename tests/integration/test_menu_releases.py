@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine, event
 
 from gateway.app import create_app
-from gateway.menus import MenuBook, load_handlers
-from gateway.releases import ReleaseStore, snapshot
+from gateway.menus import InvalidMenus, MenuBook, load_handlers
+from gateway.releases import Release, ReleaseStore, snapshot
 from gateway.releases.cli import cmd_diff, cmd_history, cmd_publish, cmd_rollback
 from gateway.releases.operations import make_current
 from gateway.releases.store import FIRST_START, PUBLISH
@@ -194,3 +194,18 @@ def test_a_hop_reads_the_database_only_for_a_release_not_in_memory(
     assert len(statements) == 1 and "menu_releases" in statements[0]  # the call's release, read once
     assert phone.send("1") == "END Selesai"
     assert len(statements) == 1
+
+
+def test_a_current_release_this_code_cannot_run_is_refused(tmp_path: Path, store: ReleaseStore) -> None:
+    """A release naming a handler this code lacks (stored by older code, say): a running process keeps its
+    release; a starting one refuses to start rather than serve another menu than its peers."""
+    menus, locales = copy_fixture(tmp_path)
+    handlers = load_handlers(HANDLERS)
+    running = MenuBook(menus, locales, handlers, store, watch=False)
+    files = dict(snapshot(menus, locales).files)
+    files["ussd/main.yaml"] = files["ussd/main.yaml"].replace("handler: t.lookup", "handler: t.retired")
+    make_current(store, Release(files), PUBLISH, "old code")
+    running.refresh(now=1e12)
+    assert running.current.menu.version != store.current()
+    with pytest.raises(InvalidMenus, match="cannot run on this code"):
+        MenuBook(menus, locales, handlers, store, watch=False)
