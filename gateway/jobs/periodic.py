@@ -1,4 +1,4 @@
-"""The periodic jobs the scheduler enqueues; the functions live in gateway.jobs."""
+"""The periodic jobs the scheduler enqueues; the functions live in gateway.jobs.tasks."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.jobs import requeue_pending_outbox, scan_reminders, sweep_outbox
+from gateway.jobs.queues import REMINDERS, SMS
+from gateway.jobs.tasks import dispatch_reminders, requeue_pending_outbox, scan_reminders, sweep_outbox
 
 OUTBOX_SWEEP_INTERVAL_S = 60
 REMINDER_SCAN_INTERVAL_S = 30 * 60  # a new local day starts in WIT, WITA and WIB an hour apart
+REMINDER_DISPATCH_INTERVAL_S = 60  # reminders leave within a minute of their window opening
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,8 @@ class PeriodicJob:
 
 
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
-    PeriodicJob(requeue_pending_outbox, "sms", interval_s=OUTBOX_SWEEP_INTERVAL_S, timeout_s=120),
-    PeriodicJob(sweep_outbox, "sms", interval_s=OUTBOX_SWEEP_INTERVAL_S, timeout_s=300),
-    PeriodicJob(scan_reminders, "reminders", interval_s=REMINDER_SCAN_INTERVAL_S, timeout_s=1800),
+    PeriodicJob(requeue_pending_outbox, SMS, interval_s=OUTBOX_SWEEP_INTERVAL_S, timeout_s=120),
+    PeriodicJob(sweep_outbox, SMS, interval_s=OUTBOX_SWEEP_INTERVAL_S, timeout_s=300),
+    PeriodicJob(scan_reminders, REMINDERS, interval_s=REMINDER_SCAN_INTERVAL_S, timeout_s=1800),
+    PeriodicJob(dispatch_reminders, REMINDERS, interval_s=REMINDER_DISPATCH_INTERVAL_S, timeout_s=300),
 )

@@ -1,4 +1,4 @@
-"""`python -m gateway.scheduler`: RQ's cron scheduler with the gateway's periodic jobs."""
+"""`python -m gateway.jobs.scheduler`: RQ's cron scheduler with the gateway's periodic jobs."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import sys
 
 from gateway import logs, safety
 from gateway.config import Settings
-from gateway.cron import GatewayCronScheduler
-from gateway.periodic import PERIODIC_JOBS
+from gateway.jobs.cron import GatewayCronScheduler
+from gateway.jobs.periodic import PERIODIC_JOBS
+from gateway.jobs.queues import DEFAULT
+from gateway.jobs.tasks import purge_messages_job
 from gateway.runtime import connect_redis
-from gateway.sms.retention import purge_job
 
 PURGE_CRON = "17 2 * * *"
-"""Message retention (gateway.sms.retention): daily at 02:17 in the scheduler's local time zone."""
+"""Message retention (gateway.jobs.tasks.purge_messages_job): daily at 02:17 in the scheduler's local time zone."""
 PURGE_TIMEOUT_S = 600
 
 
@@ -25,7 +26,7 @@ def main() -> int:
         scheduler.register(
             job.func, queue_name=job.queue, interval=job.interval_s, cron=job.cron, job_timeout=job.timeout_s
         )
-    scheduler.register(purge_job, queue_name="default", cron=PURGE_CRON, job_timeout=PURGE_TIMEOUT_S)
+    scheduler.register(purge_messages_job, queue_name=DEFAULT, cron=PURGE_CRON, job_timeout=PURGE_TIMEOUT_S)
     scheduler.start()
     return 0
 

@@ -1,16 +1,20 @@
-"""RQ jobs. Arguments are plain ids; each worker process builds what the jobs need from Settings once.
+"""RQ job functions. Arguments are plain ids; each worker process builds what the jobs need from Settings once.
 
     enqueue_outbox(queue, ids)  ->  send_outbox_batch(ids)     (gateway.sms.outbox)
     PERIODIC_JOBS               ->  requeue_pending_outbox(), sweep_outbox()   every minute
                                     scan_reminders()                            every half hour
+    purge_messages_job()                                                         daily
 """
 
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
+from gateway.reminders.dispatch import dispatch_due
 from gateway.reminders.runner import ReminderSetup, scan
 from gateway.sms.outbox_context import OutboxContext
+from gateway.sms.retention import purge_messages
 from gateway.sms.sender import send_batch
 from gateway.sms.sweeper import requeue_pending, resolve_stuck
 
@@ -71,8 +75,33 @@ def reminder_setup() -> ReminderSetup:
         return _reminders[0]
 
 
+def install_reminder_setup(setup: ReminderSetup | None) -> None:
+    """Use `setup` in this process (tests, the benchmark); None forgets it."""
+    with _lock:
+        _reminders.clear()
+        if setup is not None:
+            _reminders.append(setup)
+
+
 def scan_reminders() -> dict[str, object]:
-    """Write the reminders due now (once per instalment and offset); the outbox sweep sends them in their window."""
-    report = scan(reminder_setup(), worker_context().clock())
-    requeue_pending_outbox()
+    """Write the reminders due now (once per instalment and offset), then queue send jobs for those whose
+    window is open; `dispatch_reminders` queues the others when their window opens."""
+    context = worker_context()
+    report = scan(reminder_setup(), context.clock())
+    report["dispatched"] = dispatch_reminders()
     return report
+
+
+def dispatch_reminders() -> int:
+    """Send jobs (batches of SEND_BATCH_SIZE ids) for due reminder rows no job holds yet; returns the rows."""
+    context = worker_context()
+    return dispatch_due(reminder_setup().engine, context.queue, context.clock())  # type: ignore[arg-type]
+
+
+def purge_messages_job() -> dict[str, int]:
+    """The scheduler's daily run, in the worker: this process's database and MESSAGE_RETENTION_DAYS."""
+    from gateway.config import Settings
+
+    context = worker_context()
+    days = Settings.from_env().message_retention_days
+    return purge_messages(context.sessions, context.clock(), timedelta(days=days))

@@ -1,4 +1,4 @@
-"""`python -m gateway.worker`: one RQ worker for the gateway's queues.
+"""`python -m gateway.jobs.worker`: one RQ worker for the gateway's queues.
 
 It runs a `SimpleWorker` (jobs in the worker process, no fork per job): our jobs are short I/O-bound
 calls (send a batch of SMS, scan reminders), and forking per job costs more than the job itself.
@@ -23,10 +23,10 @@ from rq.utils import now, utcformat
 
 from gateway import logs, safety
 from gateway.config import Settings
+from gateway.jobs.queues import QUEUES
 from gateway.outages import MAX_WAIT_S, OutageLog, ride_out
 from gateway.runtime import connect_redis
 
-QUEUES = ("sms", "reminders", "scoring", "default")
 REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
 
 log = logging.getLogger(__name__)

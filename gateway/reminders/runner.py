@@ -1,6 +1,6 @@
 """One reminder round at a given moment: scan, then hand what is due to the sender.
 
-The scheduler runs it with the real clock (`gateway.jobs.scan_reminders`); `jembatan reminders run --now`
+The scheduler runs it with the real clock (`gateway.jobs.tasks.scan_reminders`); `jembatan reminders run --now`
 runs it with a clock moved forward, so a demo shows tomorrow's 08:00 reminders in the SMS sandbox today.
 """
 

@@ -69,12 +69,3 @@ def _mask_expired_codes(db: Session, now: datetime) -> int:
 def _count(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
-
-def purge_job() -> dict[str, int]:
-    """The scheduler's daily run, in the worker: this process's database and MESSAGE_RETENTION_DAYS."""
-    from gateway.config import Settings
-    from gateway.jobs import worker_context
-
-    context = worker_context()
-    days = Settings.from_env().message_retention_days
-    return purge_messages(context.sessions, context.clock(), timedelta(days=days))

@@ -29,10 +29,11 @@ from gateway import redis_keys
 from gateway.app import create_app
 from gateway.banking.ledger import SqlBank
 from gateway.config import DEV_SECRET, Settings
+from gateway.jobs import purge_messages_job
 from gateway.logs import FORMAT, MaskingFormatter
 from gateway.safety import UnsafeSettings, problems
 from gateway.sms.outbox import queue_sms, set_opt_out
-from gateway.sms.retention import PURGED_BODY, purge_job, purge_messages
+from gateway.sms.retention import PURGED_BODY, purge_messages
 from gateway.sms.send_hooks import StillWantedHooks
 from gateway.sms.sender import send_one
 from gateway.storage.sms_tables import InboundMessageRow
@@ -135,7 +136,7 @@ def production_env(**extra: str) -> dict[str, str]:
             **extra}
 
 
-@pytest.mark.parametrize("module", ["gateway.worker", "gateway.scheduler"])
+@pytest.mark.parametrize("module", ["gateway.jobs.worker", "gateway.jobs.scheduler"])
 def test_the_worker_and_the_scheduler_refuse_before_working(module: str) -> None:
     done = subprocess.run([sys.executable, "-m", module], env=production_env(), cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
@@ -246,9 +247,9 @@ def test_recent_bodies_are_kept(world: SmsWorld) -> None:
     world.work()
     done = purge_messages(world.channel.outbox.sessions, world.clock() + timedelta(days=29), timedelta(days=30))
     assert done == {"outbound": 0, "inbound": 0, "codes": 0}
-    assert purge_job() == {"outbound": 0, "inbound": 0, "codes": 0}  # the scheduler's run, in this worker context
+    assert purge_messages_job() == {"outbound": 0, "inbound": 0, "codes": 0}  # the scheduler's run, in this worker
     world.clock.advance(days=31)
-    assert purge_job() == {"outbound": 1, "inbound": 1, "codes": 0}
+    assert purge_messages_job() == {"outbound": 1, "inbound": 1, "codes": 0}
 
 
 # Logs

@@ -1,4 +1,4 @@
-"""The RQ worker (`python -m gateway.worker`) lives through a Redis outage and is listed again after a restart."""
+"""The RQ worker (`python -m gateway.jobs.worker`) lives through a Redis outage and is listed again after a restart."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def server(tmp_path: Path) -> Iterator[RedisServer]:
 def worker(server: RedisServer, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     env = dict(os.environ, REDIS_URL=server.url, DATABASE_URL=f"sqlite:///{tmp_path / 'bank.db'}")
     log = (tmp_path / "worker.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "gateway.worker"], cwd=ROOT, env=env, stdout=log,
+    process = subprocess.Popen([sys.executable, "-m", "gateway.jobs.worker"], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT)
     yield process
     if process.poll() is None:
@@ -75,7 +75,7 @@ def test_the_worker_registers_again_after_a_redis_restart(server: RedisServer,
 def test_the_cron_scheduler_rides_out_a_redis_restart_and_registers_again(server: RedisServer) -> None:
     from rq.cron import CronScheduler
 
-    from gateway.cron import GatewayCronScheduler
+    from gateway.jobs.cron import GatewayCronScheduler
     from gateway.runtime import connect_redis
 
     scheduler = GatewayCronScheduler(connection=connect_redis(server.url))
