@@ -1,8 +1,13 @@
 """Handing queued reminders to the `sms` queue: one RQ job per batch of outbox ids, never one per SMS.
 
+    dispatch_due(engine, queue, now)     # production: the scan job, and every minute (a window opens)
+
     for ids in due_outbox_batches(engine, now):         # pending reminders whose window has opened
         ...
-    enqueue_send_batches(queue, due_outbox_batches(engine, now), "gateway.jobs.send_outbox_batch")
+    enqueue_send_batches(queue, due_outbox_batches(engine, now), SEND_JOB)
+
+`dispatch_due` takes the due rows no job holds yet (`enqueued_at` empty), marks them enqueued and queues
+them: the outbox sweeper (500 rows a minute) is only the safety net for a job lost after this.
 
 Jobs are written with `Queue.enqueue_many` through one Redis pipeline per PIPELINE_JOBS jobs. The
 send job must claim each row (pending -> sending) and call `still_wanted` before the provider, so a
@@ -16,8 +21,9 @@ from datetime import datetime
 from itertools import islice
 
 from rq import Queue
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
+from gateway.sms.outbox import SEND_JOB
 from gateway.storage.sms_tables import OutboxRow, OutboxStatus
 
 SEND_BATCH_SIZE = 500  # outbox ids per send job
@@ -37,6 +43,7 @@ def due_outbox_batches(engine: Engine, now: datetime, batch_size: int = SEND_BAT
             OutboxRow.purpose == PURPOSE,
             OutboxRow.status == OutboxStatus.PENDING.value,
             OutboxRow.not_before <= now,
+            OutboxRow.enqueued_at.is_(None),
         )
         .order_by(OutboxRow.id)
     )
@@ -65,3 +72,17 @@ def enqueue_send_batches(
             )
             pipe.execute()
         jobs += len(chunk)
+
+
+def dispatch_due(engine: Engine, queue: Queue, now: datetime, batch_size: int = SEND_BATCH_SIZE) -> int:
+    """Queue a send job per batch of due reminder rows no job holds; returns the number of rows."""
+    batches = list(due_outbox_batches(engine, now, batch_size))  # read first: SQLite holds one writer at a time
+    for ids in batches:
+        with engine.begin() as connection:
+            connection.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(ids), OutboxRow.enqueued_at.is_(None))
+                .values(enqueued_at=now)
+            )
+    enqueue_send_batches(queue, batches, SEND_JOB)
+    return sum(len(ids) for ids in batches)
