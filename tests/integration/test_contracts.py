@@ -80,3 +80,20 @@ def test_an_impure_import_in_the_engine_fails_lint_imports(tmp_path: Path, line:
     assert after.returncode != 0
     assert f"{contract} BROKEN" in after.stdout, after.stdout + after.stderr
     assert shown in after.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "shown"),
+    [
+        ("handlers/_common.py", "import gateway.sessions", "handlers._common -> gateway.sessions"),
+        ("handlers/_common.py", "import gateway.storage.ledger_tables", "_common -> gateway.storage.ledger_tables"),
+        ("gateway/banking/ledger.py", "import gateway.dialog", "gateway.banking.ledger -> gateway.dialog"),
+        ("gateway/sessions.py", "import gateway.runtime", "gateway.sessions -> gateway.runtime"),
+    ],
+)
+def test_an_import_against_the_layers_fails_lint_imports(tmp_path: Path, module: str, line: str, shown: str) -> None:
+    tree = copy_tree(tmp_path / "tree")
+    insert_after(tree / module, "from __future__ import annotations\n", f"\n{line}  # noqa: F401\n")
+    after = lint_imports(tree)
+    assert after.returncode != 0
+    assert shown in after.stdout, after.stdout + after.stderr
