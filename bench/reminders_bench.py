@@ -50,11 +50,11 @@ SECOND_LOAN_EVERY = 50
 
 _PORTFOLIO = [
     """INSERT INTO customers (id, msisdn, name, tz, lang, value_chain, place, pin_hash, failed_pin_attempts,
-                              locked, created_at)
+                              locked, created_at, activation_failures)
        SELECT g, '+62812' || lpad(g::text, 8, '0'), 'Nasabah ' || g,
               CASE WHEN g % 20 < 12 THEN 'Asia/Jakarta' WHEN g % 20 < 17 THEN 'Asia/Makassar'
                    ELSE 'Asia/Jayapura' END,
-              CASE WHEN g % 25 = 0 THEN 'en' ELSE 'id' END, '', '', NULL, 0, false, :created
+              CASE WHEN g % 25 = 0 THEN 'en' ELSE 'id' END, '', '', NULL, 0, false, :created, 0
        FROM generate_series(1, :customers) AS g""",
     """INSERT INTO loan_applications (id, reference, customer_id, product_code, amount, tenor, purpose, status,
                                       submitted_at, idempotency_key)
@@ -80,13 +80,13 @@ def admin_engine(url: str, schema: str) -> Engine:
     return create_engine(url, connect_args={"options": f"-c search_path={schema}"})
 
 
-def build_portfolio(url: str, loans: int, spread: int) -> float:
+def build_portfolio(url: str, loans: int, spread: int, schema: str = SCHEMA) -> float:
     started = time.perf_counter()
-    engine = admin_engine(url, SCHEMA)
+    engine = admin_engine(url, schema)
     customers = loans - loans // SECOND_LOAN_EVERY
     with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     Base.metadata.create_all(engine)
     params = {
         "spread": spread,
@@ -121,10 +121,10 @@ def reuse_portfolio(url: str, loans: int) -> bool:  # same --due-days assumed
         engine.dispose()
 
 
-def drop_portfolio(url: str) -> None:
+def drop_portfolio(url: str, schema: str = SCHEMA) -> None:
     engine = admin_engine(url, "public")
     with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()
 
 
