@@ -28,10 +28,12 @@ from gateway.sms.book import KeywordBook
 from gateway.sms.commands import LanguageMemory
 from gateway.sms.inbox import Inbox
 from gateway.sms.keywords import load_keywords
+from gateway.sms.lanes import SendLanes
 from gateway.sms.otp import OneTimeCodes
 from gateway.sms.outbox import QUEUE_NAME, is_opted_out
 from gateway.sms.outbox_context import OutboxContext
 from gateway.sms.providers import SmsProvider
+from gateway.sms.rate_limit import TokenBucket
 from gateway.sms.router import Dispatcher
 from gateway.sms.sandbox import SandboxProvider
 from gateway.sms.twilio_provider import TwilioProvider
@@ -43,6 +45,12 @@ AGGREGATOR_PATH = "/sms/aggregator"
 AGGREGATOR_DELIVERED_PATH = "/sms/aggregator/delivered"
 SANDBOX_PATH = "/sms/sandbox"
 MESSAGING_SERVICE_PREFIX = "MG"
+DEFAULT_RATE_PER_S = {"twilio": 0.0, "aggregator": 20.0, "sandbox": 0.0}
+"""Provider calls a second per worker when SMS_RATE_PER_S is 0 (0 here: no per-second limit). Twilio
+documents a limit on an account's concurrent API requests (error 20429, 100 by default), which
+SMS_SEND_THREADS bounds, and queues each sender's messages at the sender's own MPS; a 429 still pauses
+every thread for its Retry-After. The aggregator documents no rate: 20/s until it does. Set SMS_RATE_PER_S
+to the contract's figure divided by the number of workers."""
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +73,16 @@ def build_provider(settings: Settings, client: redis.Redis) -> tuple[SmsProvider
         else {"from_": settings.twilio_from}
     )
     provider = TwilioProvider(settings.twilio_account_sid, settings.twilio_auth_token,
-                              api_base_url=settings.twilio_api_base_url or None, **sender)
+                              api_base_url=settings.twilio_api_base_url or None,
+                              pool_size=settings.sms_send_threads, **sender)
     return provider, "twilio"
+
+
+def build_lanes(settings: Settings, provider_name: str) -> SendLanes:
+    """The worker's sending threads and its token bucket (burst: one call per thread)."""
+    rate = settings.sms_rate_per_s or DEFAULT_RATE_PER_S.get(provider_name, 0.0)
+    threads = max(1, settings.sms_send_threads)
+    return SendLanes(threads, TokenBucket(rate, burst=threads))
 
 
 def public_url(settings: Settings, path: str) -> str | None:
@@ -79,7 +95,7 @@ def build_outbox_context(
     provider, name = build_provider(settings, client)
     callback = public_url(settings, STATUS_PATH) if name == "twilio" else None
     return OutboxContext(sessionmaker(bind=engine), provider, name, Queue(QUEUE_NAME, connection=client), clock,
-                         callback)
+                         callback, lanes=build_lanes(settings, name))
 
 
 @dataclass(frozen=True)
