@@ -58,8 +58,15 @@ def journey_sizes(app: Flask, name: str) -> list[int]:
         for index, turn in enumerate(transcript.turns):
             if index:
                 inputs.append((DAIRY.pin or "") if turn.input == PIN else turn.input)
-            client.post("/ussd/africastalking", data={"sessionId": session_id, "serviceCode": "*123#",
-                                                      "phoneNumber": DAIRY.msisdn, "text": "*".join(inputs)})
+            client.post(
+                "/ussd/africastalking",
+                data={
+                    "sessionId": session_id,
+                    "serviceCode": "*123#",
+                    "phoneNumber": DAIRY.msisdn,
+                    "text": "*".join(inputs),
+                },
+            )
             sizes.append(sum(int(redis.strlen(key)) for key in keys))
     finally:
         redis.delete(*keys)

@@ -16,11 +16,26 @@ from gateway.sessions import PACK_OVER, PACKED_V1, StoredSession, resumable
 
 def loan_state() -> SessionState:
     return SessionState(
-        "eb52b8b41817", PIN_SCREEN, "id", home="main", history=["main", "loans", "loan_product", "loan_amount"],
-        vars={"registered": True, "tz": "Asia/Jakarta", "product": 1, "tenor": 12, "amount": Money(3_000_000),
-              "first_due": date(2026, 12, 27), "purpose": "beli sapi perah",
-              "products_text": "1. Sapi Perah\n2. Rumput Laut Panen\n3. Rumput Laut Cicil\n4. Nilam"},
-        pin_target="loan_submit", step_no=11, redo="loan_amount", redo_at=3, answers=["product", "tenor", "purpose"],
+        "eb52b8b41817",
+        PIN_SCREEN,
+        "id",
+        home="main",
+        history=["main", "loans", "loan_product", "loan_amount"],
+        vars={
+            "registered": True,
+            "tz": "Asia/Jakarta",
+            "product": 1,
+            "tenor": 12,
+            "amount": Money(3_000_000),
+            "first_due": date(2026, 12, 27),
+            "purpose": "beli sapi perah",
+            "products_text": "1. Sapi Perah\n2. Rumput Laut Panen\n3. Rumput Laut Cicil\n4. Nilam",
+        },
+        pin_target="loan_submit",
+        step_no=11,
+        redo="loan_amount",
+        redo_at=3,
+        answers=["product", "tenor", "purpose"],
         notice=["loans.out_of_range", {"min": Money(1_000_000)}, 0],
     )
 
@@ -49,8 +64,15 @@ def test_a_damaged_deflated_record_raises_instead_of_reading_garbage() -> None:
 
 
 def test_a_state_stored_under_the_long_field_names_still_reads() -> None:
-    long_form = {"menu_version": "v1", "screen": "balance", "lang": "en", "history": ["main"],
-                 "vars": {"balance": {"$m": 5000}}, "pin_ok": True, "step_no": 3}
+    long_form = {
+        "menu_version": "v1",
+        "screen": "balance",
+        "lang": "en",
+        "history": ["main"],
+        "vars": {"balance": {"$m": 5000}},
+        "pin_ok": True,
+        "step_no": 3,
+    }
     state = SessionState.from_dict(long_form)
     assert (state.menu_version, state.screen, state.lang, state.pin_ok) == ("v1", "balance", "en", True)
     assert state.vars == {"balance": Money(5000)} and SessionState.loads(state.dumps()) == state
