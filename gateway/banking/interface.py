@@ -8,7 +8,7 @@ built-in one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,6 +19,7 @@ from gateway.banking.access import ActivationCheck as ActivationCheck
 from gateway.banking.access import ActivationOutcome as ActivationOutcome
 from gateway.banking.access import PinCheck as PinCheck
 from gateway.banking.access import PinOutcome as PinOutcome
+from gateway.banking.due_records import BorrowerInstalment, DueQuery
 
 
 class ApplicationStatus(str, Enum):
@@ -298,3 +299,9 @@ class Bank(Protocol):
     def repay_next_instalment(
         self, msisdn: str, loan_id: int | None, idempotency_key: str, now: datetime,
     ) -> RepayResult: ...
+
+    def borrower_time_zones(self) -> list[str]: ...  # reminders scan zone by zone
+
+    def due_instalments(self, query: DueQuery, page_size: int) -> Iterator[list[BorrowerInstalment]]:
+        """Pages of unpaid instalments and their borrowers, in (customer id, instalment id) order."""
+        ...

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from gateway.banking import records
 from gateway.banking.customer_access import CustomerAccess
+from gateway.banking.due_reads import DueReads
 from gateway.banking.interface import (
     Customer,
     PinCheck,
@@ -45,7 +46,7 @@ ACCOUNT_BY_MSISDN = (
 )
 
 
-class SqlBank(Lending, CustomerAccess):
+class SqlBank(Lending, CustomerAccess, DueReads):
     """`SqlBank(engine)`; products default to `menus/products.yaml`. Implements `interface.Bank`."""
 
     # --- customers ------------------------------------------------------------------------------

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from gateway.banking.interface import BorrowerInstalment
 from gateway.gsm7 import to_gsm7
 from gateway.i18n import Catalog, format_value
 from gateway.money import Money
@@ -24,21 +24,6 @@ ONE_REQUIRED = frozenset({"amount", "due_date"})
 TWO_REQUIRED = frozenset({"amount_1", "amount_2", "due_date"})
 
 
-@dataclass(frozen=True)
-class DueInstalment:
-    """An unpaid instalment with what a reminder about it needs to know of its borrower."""
-
-    instalment_id: int
-    loan_id: int
-    customer_id: int
-    msisdn: str
-    name: str
-    lang: str
-    tz: str
-    due_date: date
-    outstanding: int
-
-
 def short_name(name: str) -> str:
     """At most NAME_MAX_CHARS GSM-7 characters, cut at a word boundary when one is near."""
     clean = " ".join(to_gsm7(name).split())
@@ -48,7 +33,7 @@ def short_name(name: str) -> str:
     return cut.rsplit(" ", 1)[0] if " " in cut[NAME_MAX_CHARS // 2 :] else cut
 
 
-def values_for(instalments: Sequence[DueInstalment]) -> dict[str, Any]:
+def values_for(instalments: Sequence[BorrowerInstalment]) -> dict[str, Any]:
     first = instalments[0]
     values: dict[str, Any] = {"name": short_name(first.name), "due_date": first.due_date}
     if len(instalments) == 1:
@@ -64,7 +49,7 @@ def text_key(rule: Rule, count: int) -> str:
     return rule.text if count == 1 else rule.text_two
 
 
-def render_reminder(catalog: Catalog, rule: Rule, instalments: Sequence[DueInstalment]) -> str:
+def render_reminder(catalog: Catalog, rule: Rule, instalments: Sequence[BorrowerInstalment]) -> str:
     """The message for one or two instalments of one borrower due the same day, in the borrower's language."""
     if not 1 <= len(instalments) <= MAX_PER_MESSAGE:
         raise ValueError(f"a reminder names 1 or {MAX_PER_MESSAGE} instalments, not {len(instalments)}")
@@ -85,7 +70,7 @@ def _formatted(kind: str, value: Any, lang: str) -> str:
     return format_value(value, lang)
 
 
-def in_messages(instalments: Sequence[DueInstalment]) -> Iterator[Sequence[DueInstalment]]:
+def in_messages(instalments: Sequence[BorrowerInstalment]) -> Iterator[Sequence[BorrowerInstalment]]:
     """One borrower's instalments due the same day, in messages of at most MAX_PER_MESSAGE."""
     for start in range(0, len(instalments), MAX_PER_MESSAGE):
         yield instalments[start : start + MAX_PER_MESSAGE]

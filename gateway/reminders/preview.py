@@ -10,10 +10,11 @@ from typing import TextIO
 
 from sqlalchemy import Engine
 
+from gateway.banking.interface import Bank
 from gateway.i18n import Catalog, load_catalog
 from gateway.phones import mask_msisdn
 from gateway.reminders.compose import in_messages, render_reminder
-from gateway.reminders.due import due_batches, due_date_for, time_zones
+from gateway.reminders.due import built_in_bank, due_batches, due_date_for
 from gateway.reminders.policy import POLICY_FILE, Policy, read_policy
 from gateway.reminders.windows import zone
 
@@ -36,13 +37,16 @@ class PreviewLine:
         return f"{self.masked_msisdn}  {self.tz}  {span}  D{self.offset_days:+d}  {self.text}"
 
 
-def preview(engine: Engine, catalog: Catalog, policy: Policy, day: date) -> list[PreviewLine]:
+def preview(
+    engine: Engine, catalog: Catalog, policy: Policy, day: date, *, bank: Bank | None = None
+) -> list[PreviewLine]:
     """Every reminder whose local day is `day`, as the scan would write it from that day's first minute.
 
     Reads only; instalments already reminded are shown too (it is the day's plan, not the work left).
     """
     lines: list[PreviewLine] = []
-    for tz in time_zones(engine):
+    bank = bank or built_in_bank(engine)
+    for tz in bank.borrower_time_zones():
         try:
             morning = datetime.combine(day, time(0), tzinfo=zone(tz))
         except (ValueError, KeyError, OSError):
@@ -51,7 +55,7 @@ def preview(engine: Engine, catalog: Catalog, policy: Policy, day: date) -> list
             window = policy.send_window(rule, tz, due_date_for(rule, day), morning)
             if window is None:
                 continue
-            for batch in due_batches(engine, rule, tz, day, unreminded_only=False, batch_size=PREVIEW_BATCH_SIZE):
+            for batch in due_batches(bank, engine, rule, tz, day, unreminded_only=False, batch_size=PREVIEW_BATCH_SIZE):
                 for borrower in batch:
                     for group in in_messages(borrower):
                         lines.append(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from gateway.banking.interface import Bank
 from gateway.i18n import Catalog, load_catalog
 from gateway.reminders.dispatch import due_outbox_batches
 from gateway.reminders.policy import Policy, load_policy
@@ -28,17 +29,18 @@ class ReminderSetup:
     engine: Engine
     catalog: Catalog
     policy: Policy
+    bank: Bank | None = None  # where due instalments come from; None: the built-in ledger on `engine`
 
     @classmethod
-    def load(cls, engine: Engine, menus_dir: Path, locales_dir: Path) -> ReminderSetup:
+    def load(cls, engine: Engine, menus_dir: Path, locales_dir: Path, bank: Bank | None = None) -> ReminderSetup:
         catalog, problems = load_catalog(locales_dir)
         if problems:
             raise ValueError("\n".join(problems))
-        return cls(engine, catalog, load_policy(menus_dir / POLICY_FILE))
+        return cls(engine, catalog, load_policy(menus_dir / POLICY_FILE), bank)
 
 
 def scan(setup: ReminderSetup, now: datetime) -> dict[str, object]:
-    return asdict(scan_and_queue(setup.engine, setup.catalog, setup.policy, now))
+    return asdict(scan_and_queue(setup.engine, setup.catalog, setup.policy, now, bank=setup.bank))
 
 
 def send_due_now(setup: ReminderSetup, outbox: OutboxContext, now: datetime) -> Counter[str]:

@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfoNotFoundError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from gateway.banking.interface import Bank, BorrowerInstalment
 from gateway.i18n import Catalog
 from gateway.reminders.bulk import Outgoing, claim, link, queue_sms_many
-from gateway.reminders.compose import DueInstalment, in_messages, render_reminder
-from gateway.reminders.due import DEFAULT_BATCH_SIZE, Borrower, due_batches, due_date_for, time_zones
+from gateway.reminders.compose import in_messages, render_reminder
+from gateway.reminders.due import DEFAULT_BATCH_SIZE, Borrower, built_in_bank, due_batches, due_date_for
 from gateway.reminders.policy import Policy, Rule
 from gateway.reminders.windows import SendWindow, local_date, zone
 from gateway.storage.sms_tables import OutboxStatus
@@ -53,10 +54,17 @@ def scan_and_queue(
     now: datetime,
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_batch: BatchCallback | None = None,
+    *,
+    bank: Bank | None = None,
 ) -> ScanReport:
-    """`on_batch` gets each committed batch's pending outbox ids (e.g. to enqueue one send job per batch)."""
+    """`on_batch` gets each committed batch's pending outbox ids (e.g. to enqueue one send job per batch).
+
+    Due instalments come from `bank` (the built-in ledger on `engine` when None); reminder and outbox rows
+    are written on `engine`.
+    """
     report = ScanReport()
-    for tz in time_zones(engine):
+    bank = bank or built_in_bank(engine)
+    for tz in bank.borrower_time_zones():
         try:
             zone(tz)
         except (ZoneInfoNotFoundError, ValueError):
@@ -64,11 +72,12 @@ def scan_and_queue(
             continue
         local_day = local_date(now, tz)
         for rule in policy.rules:
-            _scan_rule(engine, catalog, policy, rule, tz, local_day, now, batch_size, on_batch, report)
+            _scan_rule(bank, engine, catalog, policy, rule, tz, local_day, now, batch_size, on_batch, report)
     return report
 
 
 def _scan_rule(
+    bank: Bank,
     engine: Engine,
     catalog: Catalog,
     policy: Policy,
@@ -81,7 +90,7 @@ def _scan_rule(
     report: ScanReport,
 ) -> None:
     window = policy.send_window(rule, tz, due_date_for(rule, local_day), now)
-    for batch in due_batches(engine, rule, tz, local_day, batch_size=batch_size):
+    for batch in due_batches(bank, engine, rule, tz, local_day, batch_size=batch_size):
         report.batches += 1
         found = sum(len(borrower) for borrower in batch)
         report.instalments += found
@@ -106,7 +115,7 @@ def write_batch(
     """Claim, write outbox rows, link; returns the ids of the pending outbox rows written."""
     claimed = claim(db, [item.instalment_id for borrower in batch for item in borrower], rule.offset_days, now)
     report.reminders += len(claimed)
-    groups: list[list[DueInstalment]] = []
+    groups: list[list[BorrowerInstalment]] = []
     for borrower in batch:
         mine = [item for item in borrower if item.instalment_id in claimed]
         groups.extend(list(message) for message in in_messages(mine))

@@ -42,7 +42,7 @@ def test_reminders_go_out_in_the_language_the_customer_chose(demo_bank: SqlBank,
     rule = Rule("before", -DAYS_UNTIL_DUE, "reminders.before", "reminders.before_two", DailyWindow())
     local_day = NOW.astimezone(ZoneInfo(DAIRY.tz)).date()
     demo_bank.set_language(DAIRY.msisdn, "en")
-    borrowers = [b for batch in due_batches(db_engine, rule, DAIRY.tz, local_day) for b in batch]
+    borrowers = [b for batch in due_batches(demo_bank, db_engine, rule, DAIRY.tz, local_day) for b in batch]
     langs = {item.msisdn: item.lang for borrower in borrowers for item in borrower}
     assert langs[DAIRY.msisdn] == "en"
 

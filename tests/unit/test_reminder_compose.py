@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
+from gateway.banking.interface import BorrowerInstalment
 from gateway.money import Money
 from gateway.reminders.compose import (
     NAME_MAX_CHARS,
-    DueInstalment,
     in_messages,
     short_name,
     values_for,
@@ -17,8 +17,8 @@ from gateway.reminders.compose import (
 )
 
 
-def due(n: int, amount: int = 100_000) -> DueInstalment:
-    return DueInstalment(n, n, 1, "+6281200000001", "Siti Aminah", "id", "Asia/Jakarta", date(2026, 12, 4), amount)
+def due(n: int, amount: int = 100_000) -> BorrowerInstalment:
+    return BorrowerInstalment(n, n, 1, "+6281200000001", "Siti Aminah", "id", "Asia/Jakarta", date(2026, 12, 4), amount)
 
 
 @pytest.mark.parametrize(
