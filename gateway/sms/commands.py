@@ -25,7 +25,7 @@ class LanguageMemory(Protocol):
 
 
 @dataclass(frozen=True)
-class Reply:
+class SmsReply:
     key: str
     """Locale key; the values below (and `bank`) fill its placeholders."""
     values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
@@ -40,7 +40,7 @@ class Decision:
 
     outcome: str
     keyword: str = ""
-    reply: Reply | None = None
+    reply: SmsReply | None = None
     lang: str = "id"
     opt_out: bool | None = None
     """True/False: set the sender's SMS preference (in the same transaction as the reply)."""
@@ -62,19 +62,19 @@ Command = Callable[[CommandRequest], Decision]
 
 def help_command(request: CommandRequest) -> Decision:
     keyword = request.match.keyword
-    return Decision("help", keyword.name, Reply(keyword.replies["ok"]), request.lang)
+    return Decision("help", keyword.name, SmsReply(keyword.replies["ok"]), request.lang)
 
 
 def opt_out(request: CommandRequest) -> Decision:
     """One final confirmation goes out even though the number is now opted out: the contract requires it."""
     keyword = request.match.keyword
-    reply = Reply(keyword.replies["ok"], purpose="opt_out", required_by_contract=True)
+    reply = SmsReply(keyword.replies["ok"], purpose="opt_out", required_by_contract=True)
     return Decision("opted_out", keyword.name, reply, request.lang, opt_out=True)
 
 
 def opt_in(request: CommandRequest) -> Decision:
     keyword = request.match.keyword
-    return Decision("opted_in", keyword.name, Reply(keyword.replies["ok"]), request.lang, opt_out=False)
+    return Decision("opted_in", keyword.name, SmsReply(keyword.replies["ok"]), request.lang, opt_out=False)
 
 
 def language(request: CommandRequest) -> Decision:
@@ -82,7 +82,7 @@ def language(request: CommandRequest) -> Decision:
     keyword = request.match.keyword
     chosen = str(request.match.args["lang"]).lower()
     request.languages.remember_language(request.msisdn, chosen)
-    return Decision("language", keyword.name, Reply(keyword.replies["ok"]), chosen)
+    return Decision("language", keyword.name, SmsReply(keyword.replies["ok"]), chosen)
 
 
 COMMANDS: Mapping[str, Command] = MappingProxyType(

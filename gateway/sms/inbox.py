@@ -26,7 +26,7 @@ from gateway.gsm7 import to_gsm7
 from gateway.i18n import Catalog
 from gateway.phones import mask_msisdn
 from gateway.sms.book import KeywordBook
-from gateway.sms.commands import Decision, Reply
+from gateway.sms.commands import Decision, SmsReply
 from gateway.sms.inbound import InboundSms, clean_text
 from gateway.sms.outbox import JobQueue, enqueue_outbox, queue_sms, set_opt_out
 from gateway.sms.router import Dispatcher
@@ -85,7 +85,7 @@ class Inbox:
                 self._release(inbound_id)
                 raise StorageUnavailable("redis", redis_down) from exc
             log.exception("sms %d from %s: could not decide", inbound_id, mask_msisdn(sms.sender))
-            decision = Decision("error", reply=Reply("sms.error"), lang=self.dispatcher.default_lang)
+            decision = Decision("error", reply=SmsReply("sms.error"), lang=self.dispatcher.default_lang)
         if sms.truncated:
             decision = replace(decision, outcome=f"{decision.outcome}_truncated")
         try:
@@ -147,7 +147,7 @@ class Inbox:
                                reply_outbox_id=outbox_id))
         return outbox_id
 
-    def _render(self, lang: str, reply: Reply) -> str:
+    def _render(self, lang: str, reply: SmsReply) -> str:
         catalog = self.catalog()
         values = {"bank": catalog.render(lang, BANK_NAME_KEY), **reply.values}
         return to_gsm7(catalog.render(lang, reply.key, values))

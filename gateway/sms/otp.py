@@ -32,7 +32,7 @@ return 'wrong'
 """
 
 
-class RedisLike(Protocol):
+class CodeRedis(Protocol):
     def eval(self, script: str, numkeys: int, *keys_and_args: Any) -> Any: ...
     def pipeline(self, transaction: bool = True) -> Any: ...
 
@@ -49,7 +49,7 @@ class OneTimeCodes:
 
     def __init__(
         self,
-        redis: RedisLike,
+        redis: CodeRedis,
         secret: bytes,
         *,
         ttl_s: int = CODE_TTL_S,

@@ -18,7 +18,7 @@ from gateway.engine.step import LocalizedServices
 from gateway.i18n import Catalog
 from gateway.phones import is_indonesian, mask_msisdn
 from gateway.sms.book import KeywordBook
-from gateway.sms.commands import COMMANDS, Command, CommandRequest, Decision, LanguageMemory, Reply
+from gateway.sms.commands import COMMANDS, Command, CommandRequest, Decision, LanguageMemory, SmsReply
 from gateway.sms.inbound import InboundSms
 from gateway.sms.matching import Ambiguous, BadArgs, Match, NoMatch, match
 from gateway.sms.otp import OneTimeCodes, Verdict
@@ -68,15 +68,15 @@ class Dispatcher:
             customer = self.services.bank.customer_by_msisdn(sms.sender)
         except BankUnavailable:
             log.warning("sms from %s: bank unavailable", mask_msisdn(sms.sender))
-            return Decision("bank_unavailable", keyword, Reply("sms.error"), self._lang(sms.sender, None))
+            return Decision("bank_unavailable", keyword, SmsReply("sms.error"), self._lang(sms.sender, None))
         lang = self._lang(sms.sender, customer)
         if isinstance(found, NoMatch):
-            return Decision("unknown", "", Reply("sms.unknown"), lang)
+            return Decision("unknown", "", SmsReply("sms.unknown"), lang)
         if isinstance(found, Ambiguous):
             choices = " / ".join(candidate.word for candidate in found.candidates)
-            return Decision("ambiguous", "", Reply("sms.ambiguous", {"choices": choices}), lang)
+            return Decision("ambiguous", "", SmsReply("sms.ambiguous", {"choices": choices}), lang)
         if isinstance(found, BadArgs):
-            return Decision("usage", keyword, Reply(found.keyword.replies.get("usage", "sms.help")), lang)
+            return Decision("usage", keyword, SmsReply(found.keyword.replies.get("usage", "sms.help")), lang)
         return self._banking(sms, found, customer, lang)
 
     def _lang(self, msisdn: str, customer: Customer | None) -> str:
@@ -98,9 +98,9 @@ class Dispatcher:
     def _banking(self, sms: InboundSms, found: Match, customer: Customer | None, lang: str) -> Decision:
         name = found.keyword.name
         if customer is None:
-            return Decision("not_registered", name, Reply("sms.not_registered"), lang)
+            return Decision("not_registered", name, SmsReply("sms.not_registered"), lang)
         if customer.locked:
-            return Decision("locked", name, Reply("sms.locked"), lang)
+            return Decision("locked", name, SmsReply("sms.locked"), lang)
         closed = self._sms_banking_gate(sms.sender, name, lang)
         if closed is not None:
             return closed
@@ -118,8 +118,8 @@ class Dispatcher:
                 return None
         except BankUnavailable:
             log.warning("sms from %s: bank unavailable", mask_msisdn(msisdn))
-            return Decision("bank_unavailable", keyword, Reply("sms.error"), lang)
-        return Decision(SMS_BANKING_OFF, keyword, Reply("access.sms_gate"), lang)
+            return Decision("bank_unavailable", keyword, SmsReply("sms.error"), lang)
+        return Decision(SMS_BANKING_OFF, keyword, SmsReply("access.sms_gate"), lang)
 
     def _authorise(self, msisdn: str, found: Match, lang: str) -> Decision | None:
         """None when the code is right; otherwise the decision that asks for (or refuses) a code."""
@@ -129,27 +129,27 @@ class Dispatcher:
                 return Decision("code_opted_out", name, None, lang)
             code = self.codes.issue(msisdn, command)
             if code is None:
-                return Decision("code_limit", name, Reply("sms.auth.too_many"), lang)
+                return Decision("code_limit", name, SmsReply("sms.auth.too_many"), lang)
             values = {"code": code, "command": command, "minutes": self.codes.ttl_s // 60}
-            reply = Reply("sms.auth.code_sent", values, "auth_code", validity=timedelta(seconds=self.codes.ttl_s))
+            reply = SmsReply("sms.auth.code_sent", values, "auth_code", validity=timedelta(seconds=self.codes.ttl_s))
             return Decision("code_sent", name, reply, lang)
         verdict = self.codes.verify(msisdn, command, found.code)
         if verdict is Verdict.OK:
             return None
         if verdict is Verdict.WRONG:
             values = {"tries_left": self.codes.tries_left(msisdn), "command": command}
-            return Decision("code_wrong", name, Reply("sms.auth.code_wrong", values), lang)
+            return Decision("code_wrong", name, SmsReply("sms.auth.code_wrong", values), lang)
         if verdict is Verdict.BURNED:
             values = {"attempts": self.codes.max_attempts, "command": command}
-            return Decision("code_burned", name, Reply("sms.auth.code_burned", values), lang)
-        return Decision("code_missing", name, Reply("sms.auth.code_missing", {"command": command}), lang)
+            return Decision("code_burned", name, SmsReply("sms.auth.code_burned", values), lang)
+        return Decision("code_missing", name, SmsReply("sms.auth.code_missing", {"command": command}), lang)
 
     def _run(self, sms: InboundSms, found: Match, lang: str) -> Decision:
         keyword = found.keyword
         handler = self.handlers.get(keyword.handler)
         if handler is None:
             log.error("sms keyword %s: handler %s is not registered", keyword.name, keyword.handler)
-            return Decision("no_handler", keyword.name, Reply("sms.error"), lang)
+            return Decision("no_handler", keyword.name, SmsReply("sms.error"), lang)
         key = f"sms:{sms.provider}:{sms.provider_message_id}"
         call = Call(sms.sender, lang, "sms", key, key, LocalizedServices(self.services, self.catalog(), lang),
                     vars=dict(found.args))
@@ -157,10 +157,10 @@ class Dispatcher:
             result = handler(call)
         except Exception:
             log.exception("sms keyword %s from %s failed", keyword.name, mask_msisdn(sms.sender))
-            return Decision("error", keyword.name, Reply("sms.error"), lang)
+            return Decision("error", keyword.name, SmsReply("sms.error"), lang)
         reply_key = keyword.replies.get(result.category) or FALLBACK_REPLIES.get(result.category)
         if reply_key is None:
             log.warning("sms keyword %s: no reply for category %r", keyword.name, result.category)
-            return Decision(f"unmapped_{result.category}"[:40], keyword.name, Reply("sms.error"), lang)
-        return Decision(result.category, keyword.name, Reply(reply_key, {**result.data, "command": found.command}),
+            return Decision(f"unmapped_{result.category}"[:40], keyword.name, SmsReply("sms.error"), lang)
+        return Decision(result.category, keyword.name, SmsReply(reply_key, {**result.data, "command": found.command}),
                         lang)

@@ -25,7 +25,7 @@ SANDBOX_DEDUP_TTL_S = 86_400
 log = logging.getLogger(__name__)
 
 
-class RedisLike(Protocol):
+class SandboxRedis(Protocol):
     def set(self, name: str, value: Any, *, ex: int | None = None, nx: bool = False) -> Any: ...
     def get(self, name: str) -> Any: ...
     def lrange(self, name: str, start: int, end: int) -> Any: ...
@@ -46,7 +46,7 @@ class SandboxMessage:
 class SandboxProvider:
     """Stores what would be sent; the same idempotency key sends once and answers the same id."""
 
-    def __init__(self, redis: RedisLike, *, keep: int = SANDBOX_KEEP) -> None:
+    def __init__(self, redis: SandboxRedis, *, keep: int = SANDBOX_KEEP) -> None:
         self._redis = redis
         self._keep = keep
 
@@ -81,7 +81,7 @@ class SandboxProvider:
         return SendResult(earlier.decode() if isinstance(earlier, bytes) else str(earlier), MessageStatus.SENT)
 
 
-def list_sandbox(redis: RedisLike, limit: int = 50) -> list[SandboxMessage]:
+def list_sandbox(redis: SandboxRedis, limit: int = 50) -> list[SandboxMessage]:
     """The newest `limit` sandbox messages, newest first."""
     if limit <= 0:
         return []

@@ -59,7 +59,7 @@ class Claimed:
     expires_at: datetime | None
 
 
-Outcome = SendResult | TemporaryFailure | PermanentFailure | None
+SendOutcome = SendResult | TemporaryFailure | PermanentFailure | None
 """What the provider said; None: no token from the rate limiter in time (nothing was sent)."""
 
 
@@ -154,7 +154,7 @@ def _still_wanted(ctx: OutboxContext, db: Session, rows: list[Claimed], now: dat
     return sorted(wanted, key=lambda row: row.id)
 
 
-def _call(ctx: OutboxContext, row: Claimed, now: datetime) -> Outcome:
+def _call(ctx: OutboxContext, row: Claimed, now: datetime) -> SendOutcome:
     """In a sending thread: one token, one provider call. Never raises."""
     if not ctx.lanes.limiter.acquire():
         return None
@@ -175,7 +175,7 @@ def _call(ctx: OutboxContext, row: Claimed, now: datetime) -> Outcome:
         return TemporaryFailure("unexpected error")
 
 
-def _failed(ctx: OutboxContext, row: Claimed, outcome: Outcome, now: datetime) -> str:
+def _failed(ctx: OutboxContext, row: Claimed, outcome: SendOutcome, now: datetime) -> str:
     if outcome is None:
         with ctx.sessions() as db, db.begin():
             _release(db, row, now)
