@@ -11,7 +11,7 @@ The idempotency key is unique: writing the same message twice returns the first 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -88,12 +88,6 @@ def set_opt_out(db: Session, msisdn: str, opted_out: bool, keyword: str, now: da
         db.add(SmsPreferenceRow(msisdn=msisdn, opted_out=opted_out, keyword=keyword[:20], changed_at=now))
     else:
         row.opted_out, row.keyword, row.changed_at = opted_out, keyword[:20], now
-
-
-def pending_ids(db: Session, now: datetime, limit: int = 500) -> Sequence[int]:
-    return db.scalars(select(OutboxRow.id).where(OutboxRow.status == OutboxStatus.PENDING.value,
-                                                 OutboxRow.not_before <= now).order_by(OutboxRow.id)
-                      .limit(limit)).all()
 
 
 def enqueue_outbox(queue: JobQueue, ids: Iterable[int], *, batch_size: int = BATCH_SIZE) -> int:
