@@ -1,13 +1,14 @@
 """Repayment reminders: a YAML policy, timed in each borrower's local time, queued exactly once.
 
-`policy` reads `menus/reminders.yaml`; `windows` is pure timing; `scan` writes reminder and outbox
-rows; `sendcheck` is the send job's last look; `preview` shows a day's plan; `dispatch` enqueues
-send jobs in batches. See the module docstrings for the rules each keeps.
+`policy` reads `menus/reminders.yaml` and `policy_checks` checks it with its texts; `windows` is pure
+timing; `due` reads due instalments through the bank; `scan` writes reminder and outbox rows; `sendcheck`
+is the send job's last look; `preview` shows a day's plan; `dispatch` enqueues send jobs in batches.
+See the module docstrings for the rules each keeps.
 """
 
-from gateway.reminders.checks import check_reminders
 from gateway.reminders.dispatch import due_outbox_batches, enqueue_send_batches
 from gateway.reminders.policy import Policy, PolicyError, Rule, load_policy, read_policy
+from gateway.reminders.policy_checks import check_reminders
 from gateway.reminders.preview import PreviewLine, cli_preview, preview, print_preview
 from gateway.reminders.scan import ScanReport, scan_and_queue
 from gateway.reminders.sendcheck import CancelReason, still_wanted

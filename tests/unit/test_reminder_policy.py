@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from gateway.i18n import Catalog, Template, load_catalog
-from gateway.reminders.checks import check_reminders
 from gateway.reminders.policy import DEFAULT_PATH, Policy, load_policy, read_policy
+from gateway.reminders.policy_checks import check_reminders
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = """\
