@@ -1,16 +1,18 @@
-"""The send job's last look (`still_wanted`): payment, write-off and opt-out after scheduling cancel."""
+"""The send job's last look (`still_wanted`, and `still_wanted_many` the sender calls per chunk: every test
+runs with both): payment, write-off and opt-out after scheduling cancel."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from gateway.i18n import Catalog
 from gateway.reminders.policy import Policy
 from gateway.reminders.scan import scan_and_queue
-from gateway.reminders.sendcheck import still_wanted
+from gateway.reminders.sendcheck import still_wanted, still_wanted_many
 from gateway.sms.outbox import queue_sms, set_opt_out
 from gateway.storage.ledger_tables import InstalmentRow, LoanRow
 from gateway.storage.sms_tables import OutboxRow, OutboxStatus
@@ -29,6 +31,12 @@ from tests.integration.test_reminders_scan import (  # noqa: F401
 )
 
 SEND_TIME = at(DUE - timedelta(days=3), 8, 5)
+_BATCH = {"on": False}
+
+
+@pytest.fixture(autouse=True, params=["one by one", "batch"])
+def batch_checks(request: pytest.FixtureRequest) -> None:
+    _BATCH["on"] = request.param == "batch"
 
 
 def schedule(
@@ -45,7 +53,10 @@ def schedule(
 
 def check(engine: Engine, outbox_id: int, now: datetime = SEND_TIME) -> tuple[bool, str, str | None]:
     with Session(engine) as db, db.begin():
-        wanted = still_wanted(db, outbox_id, now)
+        if _BATCH["on"]:
+            wanted = outbox_id in still_wanted_many(db, [outbox_id], now)
+        else:
+            wanted = still_wanted(db, outbox_id, now)
     with Session(engine) as db:
         row = db.get(OutboxRow, outbox_id)
         assert row is not None
