@@ -7,7 +7,8 @@ more write). The SMS inbox records them before its transaction and applies them 
 dies in between, `Effects.sweep` (a periodic job) applies what is left: the outbox's UNIQUE idempotency
 key makes a second application a no-op, so each effect happens exactly once.
 
-Kinds: `sms` (payload `key`, `body`, `purpose`, optional `to`; default the caller): an outbox row.
+Kinds: `sms` (payload `key`, `body`, `purpose`, optional `to` (default the caller) and `validity_s`): an
+outbox row.
 """
 
 from __future__ import annotations
@@ -77,8 +78,9 @@ def write(db: Session, items: Sequence[Pending], now: datetime) -> list[int]:
     ids = []
     for item in items:
         payload = item.effect.payload
+        validity = timedelta(seconds=int(payload.get("validity_s") or SMS_VALIDITY.total_seconds()))
         ids.append(queue_sms(db, to=item.to, body=to_gsm7(str(payload["body"])), purpose=str(payload["purpose"]),
-                             key=item.key, now=now, expires_at=now + SMS_VALIDITY))
+                             key=item.key, now=now, expires_at=now + validity))
     return ids
 
 

@@ -113,5 +113,5 @@ def build_runtime(
     from gateway.sms.wiring import build_sms_channel
 
     sms = build_sms_channel(settings, client, db_engine, lambda: menus.current.catalog, store, services, handlers,
-                            clock)
+                            clock, effects)
     return Runtime(settings, client, menus, store, services, dialog, db_engine, sms, effects)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any, Protocol
 
+from gateway.engine.api import Effect
 from gateway.sms.matching import Match
 
 REPLY_VALIDITY = timedelta(hours=1)
@@ -44,6 +45,11 @@ class Decision:
     lang: str = "id"
     opt_out: bool | None = None
     """True/False: set the sender's SMS preference (in the same transaction as the reply)."""
+    effects: tuple[Effect, ...] = ()
+    """The handler's effects (gateway/effects.py), applied in the inbox's transaction."""
+    durable: bool = False
+    """A handler ran (money may have moved): the reply is recorded before the transaction, so a crash before
+    the commit leaves it to the effects sweeper instead of losing it (a BAYAR receipt)."""
 
     def silent(self, outcome: str) -> Decision:
         return replace(self, outcome=outcome, reply=None)

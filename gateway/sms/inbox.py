@@ -22,6 +22,8 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from gateway.effects import SMS, Effects, Pending, write
+from gateway.engine.api import Effect
 from gateway.gsm7 import to_gsm7
 from gateway.i18n import Catalog
 from gateway.phones import mask_msisdn
@@ -68,6 +70,8 @@ class Inbox:
     queue: JobQueue
     catalog: Callable[[], Catalog]
     clock: Callable[[], datetime]
+    effects: Effects | None = None
+    """Where a handler's reply and effects are recorded before the transaction (gateway/effects.py)."""
 
     def receive(self, sms: InboundSms) -> Received:
         """Raises only when the message could not be stored."""
@@ -88,17 +92,43 @@ class Inbox:
             decision = Decision("error", reply=SmsReply("sms.error"), lang=self.dispatcher.default_lang)
         if sms.truncated:
             decision = replace(decision, outcome=f"{decision.outcome}_truncated")
+        key = f"reply:{sms.provider}:{message_id}"
         try:
-            outbox_id = self._settle(inbound_id, sms.sender, f"reply:{sms.provider}:{message_id}", decision, now)
+            body = self._render(decision.lang, decision.reply) if decision.reply is not None else ""
+            pending = self._record(sms.sender, key, body, decision, now)
+            outbox_id, effect_ids = self._settle(inbound_id, sms.sender, key, body, decision, pending, now)
         except DATABASE_DOWN as exc:  # the reply is not stored: let the provider's retry try again
-            self._release(inbound_id)
+            self._release(inbound_id)  # the retry's reply has the same outbox key as a recorded one
             raise StorageUnavailable("database", exc) from exc
         except Exception:
             log.exception("sms %d from %s: could not record the outcome", inbound_id, mask_msisdn(sms.sender))
             return Received(inbound_id, "error")
-        if outbox_id is not None:
-            self._enqueue(outbox_id)
+        self._enqueue([*([outbox_id] if outbox_id is not None else []), *effect_ids])
+        self._forget(pending)
         return Received(inbound_id, decision.outcome, outbox_id)
+
+    def _record(self, sender: str, key: str, body: str, decision: Decision, now: datetime) -> list[Pending]:
+        """After a handler ran: its reply and effects, durable before the transaction (a crash before the commit
+        leaves them to the effects sweeper, which writes them once: the outbox keys are unique)."""
+        if self.effects is None or not decision.durable:
+            return []
+        reply = decision.reply
+        replies = [] if reply is None else [Effect(SMS, {"key": key, "body": body, "purpose": reply.purpose,
+                                                         "validity_s": int(reply.validity.total_seconds())})]
+        pending = self.effects.pending(sender, [*replies, *decision.effects])
+        try:
+            self.effects.record(pending)
+        except RedisError as exc:  # the transaction below still writes them; only a crash before it loses them
+            log.warning("sms from %s: effects not recorded (%s)", mask_msisdn(sender), exc.__class__.__name__)
+        return pending
+
+    def _forget(self, pending: list[Pending]) -> None:
+        if self.effects is None or not pending:
+            return
+        try:
+            self.effects.forget(pending)
+        except RedisError as exc:  # the sweeper finds them written and only forgets them
+            log.warning("effects not forgotten (%s)", exc.__class__.__name__)
 
     def record_unanswerable(self, provider: str, message_id: str, raw_sender: str, body: str, outcome: str) -> bool:
         """A message we cannot answer (a sender that is no phone number): kept for the record only.
@@ -132,31 +162,35 @@ class Inbox:
         except DATABASE_DOWN:
             log.warning("sms %d: could not be released; its retry counts as a duplicate", inbound_id)
 
-    def _settle(self, inbound_id: int, sender: str, key: str, decision: Decision, now: datetime) -> int | None:
+    def _settle(self, inbound_id: int, sender: str, key: str, body: str, decision: Decision,
+                pending: list[Pending], now: datetime) -> tuple[int | None, list[int]]:
         with self.sessions() as db, db.begin():
             if decision.opt_out is not None:
                 set_opt_out(db, sender, decision.opt_out, decision.keyword or decision.outcome, now)
             outbox_id = None
             if decision.reply is not None:
                 reply = decision.reply
-                outbox_id = queue_sms(db, to=sender, body=self._render(decision.lang, reply), purpose=reply.purpose,
+                outbox_id = queue_sms(db, to=sender, body=body, purpose=reply.purpose,
                                       key=key, now=now, expires_at=now + reply.validity,
                                       required_by_contract=reply.required_by_contract)
+            effect_ids = write(db, [p for p in pending if p.key != key], now)
             db.execute(update(InboundMessageRow).where(InboundMessageRow.id == inbound_id)
                        .values(keyword=decision.keyword[:20], outcome=decision.outcome[:40],
                                reply_outbox_id=outbox_id))
-        return outbox_id
+        return outbox_id, effect_ids
 
     def _render(self, lang: str, reply: SmsReply) -> str:
         catalog = self.catalog()
         values = {"bank": catalog.render(lang, BANK_NAME_KEY), **reply.values}
         return to_gsm7(catalog.render(lang, reply.key, values))
 
-    def _enqueue(self, outbox_id: int) -> None:
+    def _enqueue(self, outbox_ids: list[int]) -> None:
+        if not outbox_ids:
+            return
         try:
-            enqueue_outbox(self.queue, [outbox_id])
-        except Exception as exc:  # Redis down: the row is safe, and the sweeper enqueues it later
-            log.warning("outbox %d: could not enqueue (%s); the sweeper will", outbox_id, exc.__class__.__name__)
+            enqueue_outbox(self.queue, outbox_ids)
+        except Exception as exc:  # Redis down: the rows are safe, and the sweeper enqueues them later
+            log.warning("outbox %s: could not enqueue (%s); the sweeper will", outbox_ids, exc.__class__.__name__)
 
 
 def _redis_failure(exc: BaseException) -> RedisError | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from gateway.banking.interface import BankUnavailable, Customer
-from gateway.engine.api import Call, Handler, HostServices
+from gateway.engine.api import Call, Handler, HostServices, invoke
 from gateway.engine.step import LocalizedServices
 from gateway.i18n import Catalog
 from gateway.phones import is_indonesian, mask_msisdn
@@ -146,21 +146,18 @@ class Dispatcher:
 
     def _run(self, sms: InboundSms, found: Match, lang: str) -> Decision:
         keyword = found.keyword
-        handler = self.handlers.get(keyword.handler)
-        if handler is None:
-            log.error("sms keyword %s: handler %s is not registered", keyword.name, keyword.handler)
-            return Decision("no_handler", keyword.name, SmsReply("sms.error"), lang)
         key = f"sms:{sms.provider}:{sms.provider_message_id}"
         call = Call(sms.sender, lang, "sms", key, key, LocalizedServices(self.services, self.catalog(), lang),
                     vars=dict(found.args))
-        try:
-            result = handler(call)
-        except Exception:
-            log.exception("sms keyword %s from %s failed", keyword.name, mask_msisdn(sms.sender))
-            return Decision("error", keyword.name, SmsReply("sms.error"), lang)
+        result, failure = invoke(self.handlers, keyword.handler, call)
+        if failure is not None:
+            log.error("sms keyword %s from %s failed: %s", keyword.name, mask_msisdn(sms.sender), failure)
+            outcome = "error" if keyword.handler in self.handlers else "no_handler"
+            return Decision(outcome, keyword.name, SmsReply("sms.error"), lang)
         reply_key = keyword.replies.get(result.category) or FALLBACK_REPLIES.get(result.category)
         if reply_key is None:
             log.warning("sms keyword %s: no reply for category %r", keyword.name, result.category)
-            return Decision(f"unmapped_{result.category}"[:40], keyword.name, SmsReply("sms.error"), lang)
+            return Decision(f"unmapped_{result.category}"[:40], keyword.name, SmsReply("sms.error"), lang,
+                            effects=result.effects, durable=True)
         return Decision(result.category, keyword.name, SmsReply(reply_key, {**result.data, "command": found.command}),
-                        lang)
+                        lang, effects=result.effects, durable=True)

@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from gateway.config import Settings
+from gateway.effects import Effects
 from gateway.engine.api import Handler, HostServices
 from gateway.i18n import Catalog
 from gateway.outages import OutageLog
@@ -132,6 +133,7 @@ def build_sms_channel(
     services: HostServices,
     handlers: Mapping[str, Handler],
     clock: Callable[[], datetime],
+    effects: Effects | None = None,
 ) -> SmsChannel | None:
     path = Path(settings.menus_dir) / KEYWORDS_FILE
     if engine is None or not path.exists():
@@ -141,6 +143,6 @@ def build_sms_channel(
     codes = OneTimeCodes(client, settings.secret_key.encode())
     dispatcher = Dispatcher(lambda: book, handlers, services, codes, languages, catalog, settings.default_lang,
                             opted_out=_opt_out_lookup(outbox))
-    inbox = Inbox(outbox.sessions, lambda: book, dispatcher, outbox.queue, catalog, clock)
+    inbox = Inbox(outbox.sessions, lambda: book, dispatcher, outbox.queue, catalog, clock, effects)
     log.info("sms channel ready: provider %s, %d keywords", outbox.provider_name, len(book.keywords))
     return SmsChannel(settings, client, book, inbox, outbox)

@@ -45,12 +45,11 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def runtime(redis_client: redis.Redis, request: pytest.FixtureRequest, clock: Clock) -> Runtime:
+def runtime(redis_client: redis.Redis, demo_bank: SqlBank, db_engine: Engine, clock: Clock) -> Runtime:  # noqa: F811
     """The real menus on the demo bank, on each database (`db_engine` is parametrized)."""
-    seeded: SqlBank = request.getfixturevalue("demo_bank")
     settings = Settings(redis_url=redis_test_url(), database_url="sqlite://", secret_key="test-secret",
                         retry_wait_s=1.0)
-    return build_runtime(settings, clock=clock, bank=seeded, db_engine=request.getfixturevalue("db_engine"))
+    return build_runtime(settings, clock=clock, bank=demo_bank, db_engine=db_engine)
 
 
 @pytest.fixture
