@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import redis
 from rq import Queue
@@ -29,6 +30,7 @@ from gateway.engine.api import Effect
 from gateway.gsm7 import to_gsm7
 from gateway.phones import mask_msisdn
 from gateway.sms.outbox import QUEUE_NAME, JobQueue, enqueue_outbox, queue_sms
+from gateway.sms.outbox_context import OutboxContext
 
 SMS = "sms"
 KINDS = frozenset({SMS})
@@ -151,3 +153,9 @@ def build_effects(client: redis.Redis, engine: Engine | None, clock: Callable[[]
     if engine is None:
         return None
     return Effects(client, sessionmaker(bind=engine), Queue(QUEUE_NAME, connection=client), clock)
+
+
+def effects_for_outbox(outbox: OutboxContext) -> Effects:
+    """A worker's effects, on its outbox context (its database, queue and clock; the queue's Redis)."""
+    queue: Any = outbox.queue  # an RQ Queue: its connection is the Redis that holds the pending effects
+    return Effects(queue.connection, outbox.sessions, outbox.queue, outbox.clock)

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.jobs.queues import REMINDERS, SMS
-from gateway.jobs.tasks import dispatch_reminders, requeue_pending_outbox, scan_reminders, sweep_outbox
+from gateway.jobs.tasks import dispatch_reminders, requeue_pending_outbox, scan_reminders, sweep_effects, sweep_outbox
 
 OUTBOX_SWEEP_INTERVAL_S = 60
+EFFECTS_SWEEP_INTERVAL_S = 60  # receipts a crash held back go out within about two minutes
 REMINDER_SCAN_INTERVAL_S = 30 * 60  # a new local day starts in WIT, WITA and WIB an hour apart
 REMINDER_DISPATCH_INTERVAL_S = 60  # reminders leave within a minute of their window opening
 
@@ -26,6 +27,7 @@ class PeriodicJob:
 PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(requeue_pending_outbox, SMS, interval_s=OUTBOX_SWEEP_INTERVAL_S, timeout_s=120),
     PeriodicJob(sweep_outbox, SMS, interval_s=OUTBOX_SWEEP_INTERVAL_S, timeout_s=300),
+    PeriodicJob(sweep_effects, SMS, interval_s=EFFECTS_SWEEP_INTERVAL_S, timeout_s=120),
     PeriodicJob(scan_reminders, REMINDERS, interval_s=REMINDER_SCAN_INTERVAL_S, timeout_s=1800),
     PeriodicJob(dispatch_reminders, REMINDERS, interval_s=REMINDER_DISPATCH_INTERVAL_S, timeout_s=300),
 )

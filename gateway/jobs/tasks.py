@@ -63,6 +63,13 @@ def sweep_outbox() -> dict[str, int]:
     return resolve_stuck(worker_context())
 
 
+def sweep_effects() -> int:
+    """Apply the effects a crash left between a commit and its effect (gateway/effects.py), once each."""
+    from gateway.effects import effects_for_outbox
+
+    return effects_for_outbox(worker_context()).sweep()
+
+
 def reminder_setup() -> ReminderSetup:
     from gateway.config import Settings
     from gateway.storage.db import make_engine
