@@ -100,13 +100,17 @@ class Opened:
     """The lock's owner token: pass it to `save` or `release`."""
 
 
-# One round trip to open a hop: take the lock, read the session, the language and the caller's last session
-# (the resume key holds its id; ARGV[3] is the caller's session key prefix, so it is in the caller's slot).
+# One round trip to open a hop: take the lock, read the session, the language and, for a new session only, the
+# caller's last session (the resume key holds its id; ARGV[3] is the caller's session key prefix: same slot).
 _OPEN = """
 local locked = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
-local last = redis.call('GET', KEYS[4])
-if last then last = redis.call('GET', ARGV[3] .. last) end
-return {locked and 1 or 0, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3]), last}
+local record = redis.call('GET', KEYS[2])
+local last = false
+if not record then
+  last = redis.call('GET', KEYS[4])
+  if last then last = redis.call('GET', ARGV[3] .. last) end
+end
+return {locked and 1 or 0, record, redis.call('GET', KEYS[3]), last}
 """
 # One round trip to close it: the session, the resume pointer to it (or its removal), the language, and the
 # lock if it is still this hop's. Returns 0 when the lock was lost (the hop overran it).
