@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -29,3 +31,13 @@ class BorrowerInstalment:
     tz: str
     due_date: date
     outstanding: int
+
+
+class DueInstalments(Protocol):
+    """The part of `Bank` reminders use, so a bank with its own core gets reminders by serving these two."""
+
+    def borrower_time_zones(self) -> list[str]: ...
+
+    def due_instalments(self, query: DueQuery, page_size: int) -> Iterator[list[BorrowerInstalment]]:
+        """Pages of unpaid instalments and their borrowers, in (customer id, instalment id) order."""
+        ...

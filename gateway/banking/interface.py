@@ -108,8 +108,7 @@ class LoanProduct:
     names: Mapping[str, str]
     min_amount: int
     max_amount: int
-    tenors: tuple[int, ...]
-    """Months."""
+    tenors: tuple[int, ...]  # months
     interest_kind: InterestKind
     rate_percent: Decimal
     pattern: RepaymentPattern
@@ -126,9 +125,7 @@ def loan_request_problem(product: LoanProduct | None, amount: int, tenor: int) -
         return LoanRequestProblem.UNKNOWN_PRODUCT
     if not product.min_amount <= amount <= product.max_amount:
         return LoanRequestProblem.OUT_OF_RANGE
-    if tenor not in product.tenors:
-        return LoanRequestProblem.BAD_TENOR
-    return None
+    return None if tenor in product.tenors else LoanRequestProblem.BAD_TENOR
 
 
 @dataclass(frozen=True)
@@ -199,8 +196,7 @@ class Loan:
 
 @dataclass(frozen=True)
 class LoanSummary:
-    applications: tuple[LoanApplication, ...] = ()
-    """Applications not yet disbursed."""
+    applications: tuple[LoanApplication, ...] = ()  # not yet disbursed
     loans: tuple[Loan, ...] = ()
 
 
@@ -273,9 +269,7 @@ class Bank(Protocol):
 
     def savings_balance(self, msisdn: str) -> SavingsAccount | None: ...
 
-    def mini_statement(self, msisdn: str, limit: int = 5) -> tuple[SavingsTransaction, ...]:
-        """Newest first."""
-        ...
+    def mini_statement(self, msisdn: str, limit: int = 5) -> tuple[SavingsTransaction, ...]: ...  # newest first
 
     def loan_products(self) -> tuple[LoanProduct, ...]: ...
 
@@ -300,8 +294,6 @@ class Bank(Protocol):
         self, msisdn: str, loan_id: int | None, idempotency_key: str, now: datetime,
     ) -> RepayResult: ...
 
-    def borrower_time_zones(self) -> list[str]: ...  # reminders scan zone by zone
+    def borrower_time_zones(self) -> list[str]: ...  # for reminders, as `due_instalments` (DueInstalments)
 
-    def due_instalments(self, query: DueQuery, page_size: int) -> Iterator[list[BorrowerInstalment]]:
-        """Pages of unpaid instalments and their borrowers, in (customer id, instalment id) order."""
-        ...
+    def due_instalments(self, query: DueQuery, page_size: int) -> Iterator[list[BorrowerInstalment]]: ...

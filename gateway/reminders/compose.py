@@ -7,7 +7,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from gateway.banking.interface import BorrowerInstalment
+from gateway.banking.due_records import BorrowerInstalment
 from gateway.gsm7 import to_gsm7
 from gateway.i18n import Catalog, format_value
 from gateway.money import Money

@@ -16,7 +16,7 @@ from itertools import groupby
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from gateway.banking.interface import Bank, BorrowerInstalment, DueQuery
+from gateway.banking.due_records import BorrowerInstalment, DueInstalments, DueQuery
 from gateway.reminders.policy import Rule
 from gateway.storage.reminder_tables import ReminderRow
 
@@ -25,7 +25,7 @@ DEFAULT_BATCH_SIZE = 2000
 Borrower = Sequence[BorrowerInstalment]  # one borrower's instalments due the same day
 
 
-def built_in_bank(engine: Engine) -> Bank:
+def built_in_bank(engine: Engine) -> DueInstalments:
     """The built-in ledger on the gateway's own database, for callers not handed a bank."""
     from gateway.banking.ledger import SqlBank
 
@@ -37,7 +37,7 @@ def due_date_for(rule: Rule, local_day: date) -> date:
 
 
 def due_batches(
-    bank: Bank,
+    bank: DueInstalments,
     engine: Engine,
     rule: Rule,
     tz: str,

@@ -10,7 +10,7 @@ from typing import TextIO
 
 from sqlalchemy import Engine
 
-from gateway.banking.interface import Bank
+from gateway.banking.due_records import DueInstalments
 from gateway.i18n import Catalog, load_catalog
 from gateway.phones import mask_msisdn
 from gateway.reminders.compose import in_messages, render_reminder
@@ -38,7 +38,7 @@ class PreviewLine:
 
 
 def preview(
-    engine: Engine, catalog: Catalog, policy: Policy, day: date, *, bank: Bank | None = None
+    engine: Engine, catalog: Catalog, policy: Policy, day: date, *, bank: DueInstalments | None = None
 ) -> list[PreviewLine]:
     """Every reminder whose local day is `day`, as the scan would write it from that day's first minute.
 

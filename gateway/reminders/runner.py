@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from gateway.banking.interface import Bank
+from gateway.banking.due_records import DueInstalments
 from gateway.i18n import Catalog, load_catalog
 from gateway.reminders.dispatch import due_outbox_batches
 from gateway.reminders.policy import Policy, load_policy
@@ -29,10 +29,12 @@ class ReminderSetup:
     engine: Engine
     catalog: Catalog
     policy: Policy
-    bank: Bank | None = None  # where due instalments come from; None: the built-in ledger on `engine`
+    bank: DueInstalments | None = None  # where due instalments come from; None: the built-in ledger on `engine`
 
     @classmethod
-    def load(cls, engine: Engine, menus_dir: Path, locales_dir: Path, bank: Bank | None = None) -> ReminderSetup:
+    def load(
+        cls, engine: Engine, menus_dir: Path, locales_dir: Path, bank: DueInstalments | None = None
+    ) -> ReminderSetup:
         catalog, problems = load_catalog(locales_dir)
         if problems:
             raise ValueError("\n".join(problems))

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfoNotFoundError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from gateway.banking.interface import Bank, BorrowerInstalment
+from gateway.banking.due_records import BorrowerInstalment, DueInstalments
 from gateway.i18n import Catalog
 from gateway.reminders.bulk import Outgoing, claim, link, queue_sms_many
 from gateway.reminders.compose import in_messages, render_reminder
@@ -55,7 +55,7 @@ def scan_and_queue(
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_batch: BatchCallback | None = None,
     *,
-    bank: Bank | None = None,
+    bank: DueInstalments | None = None,
 ) -> ScanReport:
     """`on_batch` gets each committed batch's pending outbox ids (e.g. to enqueue one send job per batch).
 
@@ -77,7 +77,7 @@ def scan_and_queue(
 
 
 def _scan_rule(
-    bank: Bank,
+    bank: DueInstalments,
     engine: Engine,
     catalog: Catalog,
     policy: Policy,

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from gateway.banking.interface import Bank, BorrowerInstalment, DueQuery
+from gateway.banking.due_records import BorrowerInstalment, DueQuery
+from gateway.banking.interface import Bank
 from gateway.banking.ledger import SqlBank
 from gateway.i18n import Catalog
 from gateway.reminders.policy import Policy
@@ -93,10 +94,10 @@ def test_reminders_read_due_instalments_only_through_the_bank_they_are_given(
     _portfolio(engine)
     bank = CountingBank(SqlBank(engine))
     now: datetime = at(DUE - timedelta(days=3), 0, 30)
-    report = scan_and_queue(engine, catalog, policy, now, batch_size=1, bank=bank)  # type: ignore[arg-type]
+    report = scan_and_queue(engine, catalog, policy, now, batch_size=1, bank=bank)
     assert (report.instalments, report.messages) == (4, 3)  # two due the same day share one message
     assert {query.tz for query in bank.queries} == {JAKARTA, MAKASSAR}
-    again = scan_and_queue(engine, catalog, policy, now, bank=bank)  # type: ignore[arg-type]
+    again = scan_and_queue(engine, catalog, policy, now, bank=bank)
     assert again.instalments == 0  # already reminded at this offset: left out page by page
     with Session(engine) as db:
         assert db.scalar(select(func.count()).select_from(ReminderRow)) == 4

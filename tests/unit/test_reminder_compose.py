@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from gateway.banking.interface import BorrowerInstalment
+from gateway.banking.due_records import BorrowerInstalment
 from gateway.money import Money
 from gateway.reminders.compose import (
     NAME_MAX_CHARS,
