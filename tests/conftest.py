@@ -36,6 +36,7 @@ def redis_client() -> Iterator[redis.Redis]:
         client.ping()
     except redis.ConnectionError as exc:  # the suite talks to a real Redis, never a mock
         pytest.fail(f"no Redis at {redis_test_url()}: {exc}; run the tests through 'make test'")
+    redis_claim.refresh()
     client.flushdb()
     yield client
     client.flushdb()
