@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gateway import access_cli
 from gateway.config import Settings
+from gateway.engine.problems import Problem, errors, warnings
 from gateway.menus import check_all, load_handlers
 from gateway.phones import UnusableNumber, normalize_msisdn
 from gateway.releases import cli as release_cli
@@ -20,7 +21,7 @@ DEV_BIND_ADDRESS = "127.0.0.1"
 """Where `jembatan dev` (`make run`) listens unless BIND_ADDRESS says otherwise: this machine only."""
 
 
-def extra_checks() -> tuple[Callable[[Path, object], list[str]], ...]:
+def extra_checks() -> tuple[Callable[[Path, object], list[Problem]], ...]:
     """Checks of the other operator files in menus/: products, SMS keywords, reminder policy."""
     from gateway.operator_files import EXTRA_CHECKS
 
@@ -30,12 +31,17 @@ def extra_checks() -> tuple[Callable[[Path, object], list[str]], ...]:
 def cmd_menus_check(args: argparse.Namespace, settings: Settings) -> int:
     menus_dir, locales_dir = release_cli.folders(args.dir, args.locales, settings)
     problems = check_all(menus_dir, locales_dir, load_handlers(settings.handlers_module), extra_checks())
-    for line in problems:
-        print(line)
-    if problems:
-        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+    found, advice = errors(problems), warnings(problems)
+    for problem in found:
+        print(problem)
+    if advice:
+        print(f"{len(advice)} warning(s): these work, but should be fixed:")
+        for problem in advice:
+            print(f"warning: {problem}")
+    if found:
+        print(f"{len(found)} problem(s) found", file=sys.stderr)
         return 1
-    print(f"menus in {menus_dir} are valid")
+    print(f"menus in {menus_dir} are valid" + (f" ({len(advice)} warning(s))" if advice else ""))
     return 0
 
 

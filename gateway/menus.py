@@ -20,6 +20,7 @@ from pathlib import Path
 from gateway.engine.api import Handler
 from gateway.engine.checks import check_menu
 from gateway.engine.model import Menu
+from gateway.engine.problems import Problem, errors
 from gateway.engine.reader import read_menu
 from gateway.i18n import Catalog, build_catalog
 from gateway.outages import OutageLog
@@ -35,7 +36,7 @@ WATCHER = "files"
 """Who the history names for a release the development file watcher made current."""
 STORE = "menu release store"
 
-ExtraCheck = Callable[[Path, Catalog], list[str]]
+ExtraCheck = Callable[[Path, Catalog], list[Problem]]
 
 
 @dataclass(frozen=True)
@@ -83,14 +84,25 @@ def load(menus_dir: Path, locales_dir: Path, registry: Mapping[str, object]) -> 
     return build(release, registry, sources)
 
 
-def check_all(
+def collect(
     menus_dir: Path, locales_dir: Path, registry: Mapping[str, object], extra_checks: tuple[ExtraCheck, ...] = ()
-) -> list[str]:
-    loaded, problems = load(menus_dir, locales_dir, registry)
+) -> tuple[Loaded | None, list[Problem]]:
+    """The release the files make (None when any problem is an error) and every problem, errors and warnings.
+
+    The one collection: `menus check` prints it, and its errors stop `menus publish` and the app's start.
+    """
+    loaded, lines = load(menus_dir, locales_dir, registry)
+    problems = [Problem.parse(line) for line in lines]
     if loaded is not None:
         for check in extra_checks:
             problems.extend(check(menus_dir, loaded.catalog))
-    return problems
+    return (None if errors(problems) else loaded), problems
+
+
+def check_all(
+    menus_dir: Path, locales_dir: Path, registry: Mapping[str, object], extra_checks: tuple[ExtraCheck, ...] = ()
+) -> list[Problem]:
+    return collect(menus_dir, locales_dir, registry, extra_checks)[1]
 
 
 class InvalidMenus(RuntimeError):
@@ -110,8 +122,9 @@ class MenuBook:
 
     def __init__(self, menus_dir: Path, locales_dir: Path, registry: Mapping[str, Handler],
                  store: ReleaseStore | None = None, watch: bool = True,
-                 check_interval_s: float = RELOAD_CHECK_INTERVAL_S) -> None:
+                 check_interval_s: float = RELOAD_CHECK_INTERVAL_S, extra_checks: tuple[ExtraCheck, ...] = ()) -> None:
         self.menus_dir, self.locales_dir, self.registry = menus_dir, locales_dir, registry
+        self.extra_checks = extra_checks
         self.store, self.watch, self.check_interval_s = store, watch, check_interval_s
         self.outages = OutageLog(log)
         self._lock = threading.Lock()
@@ -127,9 +140,9 @@ class MenuBook:
             stored = self._stored_current()
             if stored is not None:
                 return stored
-        loaded, problems = load(self.menus_dir, self.locales_dir, self.registry)
+        loaded, problems = collect(self.menus_dir, self.locales_dir, self.registry, self.extra_checks)
         if loaded is None:
-            raise InvalidMenus(problems)
+            raise InvalidMenus([str(problem) for problem in errors(problems)])
         self._keep(loaded)
         self._record(loaded, FILES if self.watch else FIRST_START, only_if_none=not self.watch)
         return loaded

@@ -1,6 +1,7 @@
-"""Checks of operator files beside the USSD menu, run by `jembatan menus check`.
+"""Checks of operator files beside the USSD menu, run by `jembatan menus check` and `menus publish`.
 
-Each check takes the menus folder and the loaded locale catalogue and returns `file:line: problem` lines.
+Each check takes the menus folder and the loaded locale catalogue and returns Problems
+(gateway/engine/problems.py), each an error or a warning; `gateway.menus.check_all` collects them.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gateway.banking.products import check_products
+from gateway.engine.problems import Problem
 from gateway.reminders import check_reminders
 from gateway.sms.keyword_checks import check_sms
 
-OperatorCheck = Callable[[Path, object], list[str]]
+OperatorCheck = Callable[[Path, object], list[Problem]]
 
 
-def _products(menus_dir: Path, _catalog: object) -> list[str]:
+def _products(menus_dir: Path, _catalog: object) -> list[Problem]:
     return check_products(menus_dir / "products.yaml")
 
 

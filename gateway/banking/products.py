@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from gateway.banking.interface import InterestKind, LoanProduct, PatternKind, PrincipalRule, RepaymentPattern
+from gateway.engine.problems import Problem
 from gateway.gsm7 import non_gsm7_characters
-from gateway.yamlsource import LineMap, YamlError, display_path, read_yaml
+from gateway.yamlsource import LineMap, OperatorFileError, YamlError, display_path, read_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "menus" / "products.yaml"
 LANGUAGES = ("id", "en")
@@ -22,10 +23,8 @@ _PRODUCT_KEYS = ("name", "value_chain", "amount", "tenors", "interest", "fees", 
 _REQUIRED = ("name", "amount", "tenors", "interest", "pattern")
 
 
-class ProductsError(ValueError):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class ProductsError(OperatorFileError):
+    pass
 
 
 class _Checker:
@@ -176,13 +175,14 @@ def read_products(text: str, source_name: str = "menus/products.yaml") -> tuple[
 
 
 
-def check_products(path: Path | str = DEFAULT_PATH) -> list[str]:
+def check_products(path: Path | str = DEFAULT_PATH) -> list[Problem]:
+    """Every problem is an error: a loan product the bank cannot offer as written."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        return [f"{display_path(path)}:1: cannot read the products file ({exc.strerror})"]
-    return read_products(text, display_path(path))[1]
+        return [Problem(display_path(path), 1, f"cannot read the products file ({exc.strerror})")]
+    return [Problem.parse(line) for line in read_products(text, display_path(path))[1]]
 
 
 def load_products(path: Path | str = DEFAULT_PATH) -> tuple[LoanProduct, ...]:

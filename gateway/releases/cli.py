@@ -41,16 +41,15 @@ def _store(settings: Settings) -> ReleaseStore:
 
 
 def cmd_publish(args: argparse.Namespace, settings: Settings, store: ReleaseStore | None = None) -> int:
-    from gateway.menus import check_all, load, load_handlers
+    from gateway.engine.problems import errors
+    from gateway.menus import collect, load_handlers
     from gateway.operator_files import EXTRA_CHECKS
 
     menus_dir, locales_dir = folders(args.dir, args.locales, settings)
-    registry = load_handlers(settings.handlers_module)
-    problems = check_all(menus_dir, locales_dir, registry, EXTRA_CHECKS)
-    loaded = load(menus_dir, locales_dir, registry)[0] if not problems else None
+    loaded, problems = collect(menus_dir, locales_dir, load_handlers(settings.handlers_module), EXTRA_CHECKS)
     if loaded is None:
-        print("\n".join(problems))
-        print(f"{len(problems)} problem(s) found: nothing published", file=sys.stderr)
+        print("\n".join(str(problem) for problem in errors(problems)))
+        print(f"{len(errors(problems))} problem(s) found: nothing published", file=sys.stderr)
         return 1
     made = make_current(store or _store(settings), loaded.release, PUBLISH, operator(args.by), args.note or "")
     if not made.changed:

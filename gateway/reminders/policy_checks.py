@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gateway.engine.problems import Problem, Severity
 from gateway.gsm7 import SINGLE_SEGMENT_SEPTETS, non_gsm7_characters, segments, septets
 from gateway.i18n import Catalog
 from gateway.reminders.compose import (
@@ -17,20 +18,25 @@ from gateway.reminders.policy import POLICY_FILE, Policy, Rule, read_policy
 from gateway.yamlsource import display_path
 
 
-def check_reminders(menus_dir: Path, catalog: object) -> list[str]:
-    """Problems as `file:line: problem — fix`; empty when the policy and every text are fit to send."""
+def check_reminders(menus_dir: Path, catalog: object) -> list[Problem]:
+    """Empty when the policy and every text are fit to send.
+
+    A text missing in a language other than the default is a warning (the reminder goes out in the
+    default language); every other problem is an error.
+    """
     path = menus_dir / POLICY_FILE
     source = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        return [f"{source}:1: cannot read the reminder policy ({exc.strerror}) — add {POLICY_FILE} to {menus_dir}"]
-    policy, problems = read_policy(text, source)
+        message = f"cannot read the reminder policy ({exc.strerror}) — add {POLICY_FILE} to {menus_dir}"
+        return [Problem(source, 1, message)]
+    policy, found = read_policy(text, source)
     if policy is None:
-        return problems
+        return [Problem.parse(line) for line in found]
     if not isinstance(catalog, Catalog):
-        return [f"{source}:1: no text catalogue to check the reminder texts against — load the locales first"]
-    problems.extend(_product_problems(menus_dir, policy))
+        return [Problem(source, 1, "no text catalogue to check the reminder texts against — load the locales first")]
+    problems = [Problem.parse(line) for line in found + _product_problems(menus_dir, policy)]
     checked: set[tuple[str, str]] = set()
     for rule in policy.rules:
         for key, two in ((rule.text, False), (rule.text_two, True)):
@@ -41,13 +47,16 @@ def check_reminders(menus_dir: Path, catalog: object) -> list[str]:
     return problems
 
 
-def _text_problems(catalog: Catalog, policy: Policy, rule: Rule, lang: str, key: str, two: bool) -> list[str]:
+def _text_problems(catalog: Catalog, policy: Policy, rule: Rule, lang: str, key: str, two: bool) -> list[Problem]:
     if not catalog.has(lang, key):
         where = catalog.sources.get(lang, f"locales/{lang}.yaml")
-        return [
-            f"{policy.source}:{rule.line}: text '{key}' of rule {rule.name} is missing in {where} — "
-            f"add it to locales/{lang}.reminders.yaml"
-        ]
+        falls_back = lang != catalog.default_lang and catalog.has(catalog.default_lang, key)
+        message = f"text '{key}' of rule {rule.name} is missing in {where} — add it to locales/{lang}.reminders.yaml"
+        return [Problem(policy.source, rule.line, message, Severity.WARNING if falls_back else Severity.ERROR)]
+    return [Problem.parse(line) for line in _template_problems(catalog, lang, key, two)]
+
+
+def _template_problems(catalog: Catalog, lang: str, key: str, two: bool) -> list[str]:
     template = catalog.template(lang, key)
     problems: list[str] = []
     allowed, required = (TWO_PLACEHOLDERS, TWO_REQUIRED) if two else (ONE_PLACEHOLDERS, ONE_REQUIRED)

@@ -1,7 +1,9 @@
 """`check_sms(menus_dir, catalog)`: the keyword book plus its reply texts, for `jembatan menus check`.
 
 Every reply must exist in every language, use GSM-7 only, and fit one SMS (160 septets) with the
-longest value each placeholder can take, unless its keyword says `multi_segment: true`.
+longest value each placeholder can take, unless its keyword says `multi_segment: true`. A reply
+missing in a language other than the default is a warning (the default language's text is sent);
+every other problem is an error.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gateway.engine.problems import Problem, Severity
 from gateway.gsm7 import SINGLE_SEGMENT_SEPTETS, non_gsm7_characters, septets
 from gateway.i18n import Catalog
 from gateway.sms.book import KeywordBook
-from gateway.sms.commands import COMMANDS
+from gateway.sms.commands import SYSTEM_COMMANDS
 from gateway.sms.inbox import BANK_NAME_KEY
 from gateway.sms.keywords import check_keywords, load_keywords
 
@@ -51,12 +54,12 @@ WORST_CASE: dict[str, str] = {
 """The longest value each placeholder of an SMS text can take."""
 
 
-def check_sms(menus_dir: Path, catalog: Any) -> list[str]:
-    """`file:line: problem — fix` lines; empty when the folder has no sms.yaml (SMS is optional)."""
+def check_sms(menus_dir: Path, catalog: Any) -> list[Problem]:
+    """Empty when the folder has no sms.yaml (SMS is optional)."""
     path = menus_dir / KEYWORDS_FILE
     if not path.exists():
         return []
-    problems = check_keywords(path, known_handlers=_known_handlers())
+    problems = [Problem.parse(line) for line in check_keywords(path, known_handlers=_known_handlers())]
     if problems or not isinstance(catalog, Catalog):
         return problems
     book = load_keywords(path)
@@ -68,7 +71,7 @@ def check_sms(menus_dir: Path, catalog: Any) -> list[str]:
 def _known_handlers() -> set[str]:
     from gateway.menus import load_handlers
 
-    return set(COMMANDS) | set(load_handlers("handlers"))
+    return set(SYSTEM_COMMANDS) | set(load_handlers("handlers"))
 
 
 def _reply_keys(book: KeywordBook) -> Iterator[tuple[str, str, bool]]:
@@ -76,29 +79,36 @@ def _reply_keys(book: KeywordBook) -> Iterator[tuple[str, str, bool]]:
     for keyword in book.keywords:
         for key in keyword.replies.values():
             yield key, f"{book.source}:{keyword.line}", keyword.multi_segment
-    for key in (*SYSTEM_REPLIES, BANK_NAME_KEY):
+    for key in (*SYSTEM_REPLIES, *book.replies.values(), BANK_NAME_KEY):
         yield key, f"{book.source}:1", False
 
 
-def _check_text(catalog: Catalog, key: str, source: str, multi_segment: bool) -> list[str]:
-    problems: list[str] = []
+def _check_text(catalog: Catalog, key: str, source: str, multi_segment: bool) -> list[Problem]:
+    problems: list[Problem] = []
     for lang in catalog.languages:
         if not catalog.has(lang, key):
-            problems.append(f"{source}: the text '{key}' is missing in '{lang}' — add it to locales/{lang}.sms.yaml")
+            falls_back = lang != catalog.default_lang and catalog.has(catalog.default_lang, key)
+            problems.append(Problem.parse(f"{source}: the text '{key}' is missing in '{lang}' — add it to "
+                                          f"locales/{lang}.sms.yaml", _warning_if(falls_back)))
             continue
         template = catalog.template(lang, key)
         unknown = sorted(template.placeholders - set(WORST_CASE))
         if unknown:
-            problems.append(f"{template.where}: '{key}' uses {unknown} with no known longest value — "
-                            "use the placeholders other SMS texts use")
+            problems.append(Problem.parse(f"{template.where}: '{key}' uses {unknown} with no known longest value — "
+                                          "use the placeholders other SMS texts use"))
             continue
         text = template.render(WORST_CASE, lang)
         odd = non_gsm7_characters(text)
         if odd:
-            problems.append(f"{template.where}: '{key}' has characters outside GSM-7 ({''.join(odd)!r}) — "
-                            "they make the SMS cost more than double; use plain letters")
+            problems.append(Problem.parse(
+                f"{template.where}: '{key}' has characters outside GSM-7 ({''.join(odd)!r}) — "
+                "they make the SMS cost more than double; use plain letters"))
         elif not multi_segment and septets(text) > SINGLE_SEGMENT_SEPTETS:
-            problems.append(f"{template.where}: '{key}' takes {septets(text)} characters with the longest values, "
-                            f"more than one SMS ({SINGLE_SEGMENT_SEPTETS}) — shorten it, or mark its keyword "
-                            "multi_segment: true")
+            problems.append(Problem.parse(
+                f"{template.where}: '{key}' takes {septets(text)} characters with the longest values, "
+                f"more than one SMS ({SINGLE_SEGMENT_SEPTETS}) — shorten it, or mark its keyword multi_segment: true"))
     return problems
+
+
+def _warning_if(falls_back: bool) -> Severity:
+    return Severity.WARNING if falls_back else Severity.ERROR

@@ -69,5 +69,5 @@ def test_load_raises_with_every_problem(tmp_path: Path) -> None:
     with pytest.raises(ProductsError) as caught:
         load_products(path)
     assert len(caught.value.problems) == 2
-    assert check_products(tmp_path / "missing.yaml")[0].endswith("cannot read the products file (No such file or "
+    assert str(check_products(tmp_path / "missing.yaml")[0]).endswith("cannot read the products file (No such file or "
                                                                  "directory)")

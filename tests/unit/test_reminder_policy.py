@@ -122,7 +122,7 @@ def _catalog(**texts: str) -> Catalog:
 def _check(tmp_path: Path, catalog: Catalog) -> list[str]:
     (tmp_path / "reminders.yaml").write_text(GOOD, encoding="utf-8")
     (tmp_path / "products.yaml").write_text((ROOT / "menus" / "products.yaml").read_text(encoding="utf-8"))
-    return check_reminders(tmp_path, catalog)
+    return [str(problem) for problem in check_reminders(tmp_path, catalog)]
 
 
 def test_small_catalog_passes(tmp_path: Path) -> None:
@@ -156,10 +156,10 @@ def test_text_problems(tmp_path: Path, texts: dict[str, str], expected: str) -> 
 def test_unknown_product_is_named(tmp_path: Path) -> None:
     (tmp_path / "reminders.yaml").write_text(GOOD.replace("[dairy_cow]", "[dairy_goat]"), encoding="utf-8")
     (tmp_path / "products.yaml").write_text((ROOT / "menus" / "products.yaml").read_text(encoding="utf-8"))
-    (problem,) = check_reminders(tmp_path, _catalog())
+    (problem,) = map(str, check_reminders(tmp_path, _catalog()))
     assert "rule d_plus_1 names unknown product 'dairy_goat' — use one of" in problem
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    (problem,) = check_reminders(tmp_path, _catalog())
+    (problem,) = map(str, check_reminders(tmp_path, _catalog()))
     assert "reminders.yaml:1: cannot read the reminder policy" in problem

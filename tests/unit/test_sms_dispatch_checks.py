@@ -51,7 +51,7 @@ def test_a_long_reply_is_refused_unless_multi_segment(folders: tuple[Path, Path]
     menus, locales = folders
     long_text = "Saldo rekening {account} per {date}: {balance}. " + "Terima kasih telah menabung. " * 4
     edit(locales / "id.sms.yaml", 'ok: "Saldo rekening {account} per {date}: {balance}."', f'ok: "{long_text}"')
-    (problem,) = check_sms(menus, catalog(locales))
+    (problem,) = map(str, check_sms(menus, catalog(locales)))
     assert "locales/id.sms.yaml:" in problem
     assert "'sms.saldo.ok' takes" in problem and "multi_segment: true" in problem
     balance = "    handler: savings.balance\n"
@@ -65,7 +65,7 @@ def test_non_gsm7_text_missing_texts_and_unknown_placeholders(folders: tuple[Pat
     applied = '    applied: "Your loan application is being processed. Our officer will contact you."\n'
     edit(locales / "en.sms.yaml", applied, "")
     edit(locales / "id.sms.yaml", "Ketik BAYAR dengan jumlah itu.", "Ketik BAYAR {saldo_mu}.")
-    problems = check_sms(menus, catalog(locales))
+    problems = [str(problem) for problem in check_sms(menus, catalog(locales))]
     assert any("outside GSM-7" in p and "'sms.pinjaman.none'" in p for p in problems), problems
     assert any("sms.yaml:" in p and "'sms.pinjaman.applied' is missing in 'en'" in p
                for p in problems), problems
@@ -75,7 +75,7 @@ def test_non_gsm7_text_missing_texts_and_unknown_placeholders(folders: tuple[Pat
 def test_an_unknown_handler_is_reported(folders: tuple[Path, Path]) -> None:
     menus, locales = folders
     edit(menus / "sms.yaml", "handler: loans.schedule", "handler: loans.timetable")
-    assert any("handler 'loans.timetable' is not registered" in p for p in check_sms(menus, catalog(locales)))
+    assert any("handler 'loans.timetable' is not registered" in str(p) for p in check_sms(menus, catalog(locales)))
 
 
 @pytest.mark.parametrize("typed", ["STOK", "STPO", "BERHENT", "BERHENTII", "UNSUBSCRIBEE"])
