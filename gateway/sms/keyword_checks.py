@@ -59,7 +59,7 @@ def check_sms(menus_dir: Path, catalog: Any) -> list[Problem]:
     path = menus_dir / KEYWORDS_FILE
     if not path.exists():
         return []
-    problems = [Problem.parse(line) for line in check_keywords(path, known_handlers=_known_handlers())]
+    problems = check_keywords(path, known_handlers=_known_handlers())
     if problems or not isinstance(catalog, Catalog):
         return problems
     book = load_keywords(path)

@@ -8,6 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from gateway.engine.problems import Problem
 from gateway.sms.book import MIN_FUZZY_LENGTH, ArgKind, ArgSpec, Keyword, KeywordBook
 from gateway.sms.textmatch import fold, tokenize, within_one_edit
 from gateway.yamlsource import LineMap, OperatorFileError, YamlError, display_path, read_yaml
@@ -47,14 +48,14 @@ def load_keywords(path: Path) -> KeywordBook:
     return read_keywords(path.read_text(encoding="utf-8"), display_path(path))
 
 
-def check_keywords(path: Path, known_handlers: Collection[str] | None = None) -> list[str]:
-    """Problems for `jembatan menus check`, as `file:line: problem — fix`; empty when all is well."""
+def check_keywords(path: Path, known_handlers: Collection[str] | None = None) -> list[Problem]:
+    """Problems (all errors) for `jembatan menus check`; empty when all is well."""
     source = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        return [f"{source}:1: cannot read the file ({exc.strerror}) — check the path"]
-    return _read(text, source, known_handlers)[1]
+        return [Problem(source, 1, f"cannot read the file ({exc.strerror}) — check the path")]
+    return [Problem.parse(line) for line in _read(text, source, known_handlers)[1]]
 
 
 def _read(text: str, source: str, known_handlers: Collection[str] | None) -> tuple[KeywordBook | None, list[str]]:

@@ -200,9 +200,9 @@ def test_check_reports_unregistered_handlers(tmp_path: Path) -> None:
     path.write_text(MINIMAL, encoding="utf-8")
     assert check_keywords(path, known_handlers={"sms.help"}) == []
     found = check_keywords(path, known_handlers=set())
-    assert len(found) == 1 and "handler 'sms.help' is not registered" in found[0]
+    assert len(found) == 1 and "handler 'sms.help' is not registered" in str(found[0])
 
 
 def test_check_reports_a_missing_file(tmp_path: Path) -> None:
     found = check_keywords(tmp_path / "nope.yaml")
-    assert len(found) == 1 and "cannot read the file" in found[0]
+    assert len(found) == 1 and "cannot read the file" in str(found[0])
