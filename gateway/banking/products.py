@@ -30,10 +30,10 @@ class ProductsError(OperatorFileError):
 class _Checker:
     def __init__(self, source: str) -> None:
         self.source = source
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
 
     def add(self, line: int, message: str) -> None:
-        self.problems.append(f"{self.source}:{line}: {message}")
+        self.problems.append(Problem(self.source, line, message))
 
     def mapping(self, parent: LineMap, key: str, allowed: tuple[str, ...], where: str) -> LineMap | None:
         node = parent.get(key)
@@ -157,16 +157,16 @@ def _product(check: _Checker, code: str, product: Any, line: int) -> LoanProduct
     return LoanProduct(code, names, low, high, tenors, kind, rate, pattern, fee_flat, fee_percent, str(chain))
 
 
-def read_products(text: str, source_name: str = "menus/products.yaml") -> tuple[tuple[LoanProduct, ...], list[str]]:
-    """The products in `text` and the problems found (empty when every product is usable)."""
+def read_products(text: str, source_name: str = "menus/products.yaml") -> tuple[tuple[LoanProduct, ...], list[Problem]]:
+    """The products in `text` and the problems found, all errors (empty when every product is usable)."""
     check = _Checker(source_name)
     try:
         data = read_yaml(text, source_name)
     except YamlError as exc:
-        return (), [f"{source_name}:{exc.line}: {exc.message}"]
+        return (), [Problem(source_name, exc.line, exc.message)]
     if not isinstance(data, LineMap) or not isinstance(data.get("products"), LineMap) or not data["products"]:
         line = data.line_of("products") if isinstance(data, LineMap) else 1
-        return (), [f"{source_name}:{line}: expected 'products:' with at least one product under it"]
+        return (), [Problem(source_name, line, "expected 'products:' with at least one product under it")]
     for extra in data.keys() - {"products"}:
         check.add(data.line_of(extra), f"unknown top-level key '{extra}'; only 'products' is read")
     table: LineMap = data["products"]
@@ -182,7 +182,7 @@ def check_products(path: Path | str = DEFAULT_PATH) -> list[Problem]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return [Problem(display_path(path), 1, f"cannot read the products file ({exc.strerror})")]
-    return [Problem.parse(line) for line in read_products(text, display_path(path))[1]]
+    return read_products(text, display_path(path))[1]
 
 
 def load_products(path: Path | str = DEFAULT_PATH) -> tuple[LoanProduct, ...]:
@@ -190,5 +190,5 @@ def load_products(path: Path | str = DEFAULT_PATH) -> tuple[LoanProduct, ...]:
     path = Path(path)
     products, problems = read_products(path.read_text(encoding="utf-8"), display_path(path))
     if problems:
-        raise ProductsError(problems)
+        raise ProductsError([str(problem) for problem in problems])
     return products

@@ -56,11 +56,12 @@ def test_problems_name_file_and_line(old: str, new: str, expected: str) -> None:
     assert old in GOOD
     _products, problems = read_products(GOOD.replace(old, new), "menus/products.yaml")
     assert problems, "expected a problem"
-    assert any(p.startswith(expected) for p in problems), problems
+    assert any(str(p).startswith(expected) for p in problems), problems
 
 
 def test_empty_file_is_a_problem() -> None:
-    assert read_products("", "x.yaml")[1] == ["x.yaml:1: expected 'products:' with at least one product under it"]
+    (problem,) = read_products("", "x.yaml")[1]
+    assert str(problem) == "x.yaml:1: expected 'products:' with at least one product under it"
 
 
 def test_load_raises_with_every_problem(tmp_path: Path) -> None:
