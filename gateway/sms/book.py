@@ -64,6 +64,8 @@ class KeywordBook:
     keywords: tuple[Keyword, ...]
     on_empty: Keyword
     source: str = "menus/sms.yaml"
+    replies: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Default handler result category -> locale key (top-level `replies:`); a keyword's own win."""
     _by_word: Mapping[str, Keyword] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -89,6 +91,9 @@ class KeywordBook:
             if keyword.name == name:
                 return keyword
         raise KeyError(name)
+
+    def reply_key(self, keyword: Keyword, category: str) -> str | None:
+        return keyword.replies.get(category) or self.replies.get(category)
 
     def by_handler(self, handler: str) -> Keyword | None:
         return next((k for k in self.keywords if k.handler == handler), None)

@@ -1,6 +1,8 @@
-"""Built-in SMS commands (`handler: sms.*` in menus/sms.yaml): help, opt-out, opt-in, language.
+"""SMS system commands (`handler: sms.*` in menus/sms.yaml): help, opt-out, opt-in, language.
 
-They need no bank and work for any sender, a stranger included: opt-out must always be honoured.
+Channel mechanics, not banking: they need no bank and work for any sender, a stranger included (opt-out
+must always be honoured). Every banking keyword names a handler in `handlers.REGISTRY`, the one registry
+USSD menus use too; `SYSTEM_COMMANDS` names no bank action, and `sms.` is never a handler module.
 """
 
 from __future__ import annotations
@@ -91,6 +93,8 @@ def language(request: CommandRequest) -> Decision:
     return Decision("language", keyword.name, SmsReply(keyword.replies["ok"]), chosen)
 
 
-COMMANDS: Mapping[str, Command] = MappingProxyType(
+SYSTEM_NAMESPACE = "sms."
+"""The prefix of every system command's name; no handler in `handlers.REGISTRY` may use it."""
+SYSTEM_COMMANDS: Mapping[str, Command] = MappingProxyType(
     {"sms.help": help_command, "sms.opt_out": opt_out, "sms.opt_in": opt_in, "sms.language": language}
 )

@@ -1,4 +1,8 @@
-"""Decide what one inbound SMS means: built-in command, banking handler (behind a one-time code), or help.
+"""Decide what one inbound SMS means: system command, banking handler (behind a one-time code), or help.
+
+Banking handlers are called by name through `gateway.engine.api.invoke` and the one `handlers.REGISTRY`, as
+USSD calls them; the reply to a result category is the keyword's own `replies`, else the book's defaults
+(top-level `replies:` in menus/sms.yaml).
 
 `Dispatcher.decide` writes nothing to the database: the inbox records the decision, the preference
 change and the reply in one transaction. It does use Redis (codes, the remembered language) and the
@@ -18,7 +22,7 @@ from gateway.engine.step import LocalizedServices
 from gateway.i18n import Catalog
 from gateway.phones import is_indonesian, mask_msisdn
 from gateway.sms.book import KeywordBook
-from gateway.sms.commands import COMMANDS, Command, CommandRequest, Decision, LanguageMemory, SmsReply
+from gateway.sms.commands import SYSTEM_COMMANDS, Command, CommandRequest, Decision, LanguageMemory, SmsReply
 from gateway.sms.inbound import InboundSms
 from gateway.sms.matching import Ambiguous, BadArgs, Match, NoMatch, match
 from gateway.sms.otp import OneTimeCodes, Verdict
@@ -28,8 +32,6 @@ PROVIDER_OPT_OUT = {"STOP": True, "START": False}
 SMS_BANKING_OFF = "sms_banking_off"
 LANGUAGE_CHOSEN = "language"
 """The outcome of `sms.language`: the choice is stored with the customer, for every channel and reminders."""
-FALLBACK_REPLIES = {"unknown": "sms.not_registered", "error": "sms.error"}
-"""Handler categories a keyword's `replies` need not list."""
 
 log = logging.getLogger(__name__)
 
@@ -43,20 +45,21 @@ class Dispatcher:
     languages: LanguageMemory
     catalog: Callable[[], Catalog]
     default_lang: str = "id"
-    commands: Mapping[str, Command] = field(default_factory=lambda: COMMANDS)
+    system_commands: Mapping[str, Command] = field(default_factory=lambda: SYSTEM_COMMANDS)
     opted_out: Callable[[str], bool] = field(default=lambda _msisdn: False)
     """Whether a number opted out of SMS: it gets no one-time code (none issued, none counted)."""
 
     def decide(self, sms: InboundSms) -> Decision:
-        found = match(self.book_source(), sms.body)
+        book = self.book_source()
+        found = match(book, sms.body)
         keyword = found.keyword.name if isinstance(found, Match | BadArgs) else ""
         if sms.opt_out_type in PROVIDER_OPT_OUT:
             opted = PROVIDER_OPT_OUT[sms.opt_out_type]
             return Decision("provider_opted_out" if opted else "provider_opted_in", keyword, opt_out=opted)
         foreign = not is_indonesian(sms.sender)
-        if isinstance(found, Match) and found.keyword.handler in self.commands:
+        if isinstance(found, Match) and found.keyword.handler in self.system_commands:
             request = CommandRequest(sms.sender, found, self._lang(sms.sender, None), self.languages)
-            decision = self.commands[found.keyword.handler](request)
+            decision = self.system_commands[found.keyword.handler](request)
             if foreign:
                 return decision.silent(f"foreign_{decision.outcome}")
             if decision.outcome == LANGUAGE_CHOSEN:
@@ -77,7 +80,7 @@ class Dispatcher:
             return Decision("ambiguous", "", SmsReply("sms.ambiguous", {"choices": choices}), lang)
         if isinstance(found, BadArgs):
             return Decision("usage", keyword, SmsReply(found.keyword.replies.get("usage", "sms.help")), lang)
-        return self._banking(sms, found, customer, lang)
+        return self._banking(sms, found, customer, lang, book)
 
     def _lang(self, msisdn: str, customer: Customer | None) -> str:
         """A customer's language is the bank's (the one source every channel and reminders share)."""
@@ -95,7 +98,8 @@ class Dispatcher:
         except BankUnavailable:
             log.warning("sms language for %s not stored: bank unavailable", mask_msisdn(msisdn))
 
-    def _banking(self, sms: InboundSms, found: Match, customer: Customer | None, lang: str) -> Decision:
+    def _banking(self, sms: InboundSms, found: Match, customer: Customer | None, lang: str, book: KeywordBook
+                 ) -> Decision:
         name = found.keyword.name
         if customer is None:
             return Decision("not_registered", name, SmsReply("sms.not_registered"), lang)
@@ -108,7 +112,7 @@ class Dispatcher:
             refused = self._authorise(sms.sender, found, lang)
             if refused is not None:
                 return refused
-        return self._run(sms, found, lang)
+        return self._run(sms, found, lang, book)
 
     def _sms_banking_gate(self, msisdn: str, keyword: str, lang: str) -> Decision | None:
         """Every bank keyword shows money or personal loan data, or moves money: none works until the
@@ -144,7 +148,7 @@ class Dispatcher:
             return Decision("code_burned", name, SmsReply("sms.auth.code_burned", values), lang)
         return Decision("code_missing", name, SmsReply("sms.auth.code_missing", {"command": command}), lang)
 
-    def _run(self, sms: InboundSms, found: Match, lang: str) -> Decision:
+    def _run(self, sms: InboundSms, found: Match, lang: str, book: KeywordBook) -> Decision:
         keyword = found.keyword
         key = f"sms:{sms.provider}:{sms.provider_message_id}"
         call = Call(sms.sender, lang, "sms", key, key, LocalizedServices(self.services, self.catalog(), lang),
@@ -154,7 +158,7 @@ class Dispatcher:
             log.error("sms keyword %s from %s failed: %s", keyword.name, mask_msisdn(sms.sender), failure)
             outcome = "error" if keyword.handler in self.handlers else "no_handler"
             return Decision(outcome, keyword.name, SmsReply("sms.error"), lang)
-        reply_key = keyword.replies.get(result.category) or FALLBACK_REPLIES.get(result.category)
+        reply_key = book.reply_key(keyword, result.category)
         if reply_key is None:
             log.warning("sms keyword %s: no reply for category %r", keyword.name, result.category)
             return Decision(f"unmapped_{result.category}"[:40], keyword.name, SmsReply("sms.error"), lang,

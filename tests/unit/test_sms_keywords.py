@@ -206,3 +206,22 @@ def test_check_reports_unregistered_handlers(tmp_path: Path) -> None:
 def test_check_reports_a_missing_file(tmp_path: Path) -> None:
     found = check_keywords(tmp_path / "nope.yaml")
     assert len(found) == 1 and "cannot read the file" in str(found[0])
+
+
+def test_categories_a_keyword_does_not_list_take_the_top_level_replies() -> None:
+    book = load_keywords(SMS_YAML)
+    assert dict(book.replies) == {"unknown": "sms.not_registered", "error": "sms.error"}
+    pay = book.by_name("bayar")
+    assert book.reply_key(pay, "insufficient") == "sms.bayar.insufficient"
+    assert book.reply_key(pay, "error") == "sms.error"
+    assert book.reply_key(pay, "unknown") == "sms.not_registered"
+    assert book.reply_key(pay, "locked_out") is None
+    own = read_keywords(MINIMAL + "replies: {ok: sms.default}\n")
+    assert own.reply_key(own.by_name("help"), "ok") == "sms.help"
+
+
+def test_a_malformed_top_level_replies_is_reported_at_its_line() -> None:
+    (found,) = problems(MINIMAL + "replies: [sms.error]\n")
+    assert found.startswith("menus/sms.yaml:7: top-level 'replies' must map result categories to locale keys")
+    (found,) = problems(MINIMAL + "replies:\n  Error Case: sms.error\n")
+    assert found.startswith("menus/sms.yaml:7: top-level 'replies'")
