@@ -51,15 +51,18 @@ class Pending:
     to: str
     effect: Effect
     at: datetime
+    owner: str
+    """The caller whose pending-effects hash holds it (the hop's or message's number)."""
 
     def dumps(self) -> str:
         return json.dumps({"to": self.to, "kind": self.effect.kind, "payload": dict(self.effect.payload),
                            "at": self.at.isoformat()}, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
-    def loads(cls, key: str, raw: bytes | str) -> Pending:
+    def loads(cls, key: str, raw: bytes | str, owner: str) -> Pending:
         data = json.loads(raw)
-        return cls(key, data["to"], Effect(data["kind"], data["payload"]), datetime.fromisoformat(data["at"]))
+        return cls(key, data["to"], Effect(data["kind"], data["payload"]), datetime.fromisoformat(data["at"]),
+                   owner)
 
 
 def pending_for(msisdn: str, effects: Sequence[Effect], now: datetime) -> list[Pending]:
@@ -71,7 +74,7 @@ def pending_for(msisdn: str, effects: Sequence[Effect], now: datetime) -> list[P
             log.error("effect %r without a key or of an unknown kind, for %s: dropped", effect.kind,
                       mask_msisdn(msisdn))
             continue
-        kept.append(Pending(key, str(effect.payload.get("to") or msisdn), effect, now))
+        kept.append(Pending(key, str(effect.payload.get("to") or msisdn), effect, now, msisdn))
     return kept
 
 
@@ -105,12 +108,12 @@ class Effects:
 
     def record(self, items: Sequence[Pending]) -> None:
         """Make effects durable before they are applied (the SMS path; USSD records with the session save)."""
-        if items:
-            self.redis.hset(redis_keys.PENDING_EFFECTS, mapping={item.key: item.dumps() for item in items})
+        for owner, mine in _by_owner(items).items():
+            self.redis.hset(redis_keys.pending_effects(owner), mapping={item.key: item.dumps() for item in mine})
 
     def forget(self, items: Sequence[Pending]) -> None:
-        if items:
-            self.redis.hdel(redis_keys.PENDING_EFFECTS, *[item.key for item in items])
+        for owner, mine in _by_owner(items).items():
+            self.redis.hdel(redis_keys.pending_effects(owner), *[item.key for item in mine])
 
     def apply(self, items: Sequence[Pending]) -> None:
         """Apply in one transaction, then forget them; raises if the database fails (they stay pending)."""
@@ -131,10 +134,12 @@ class Effects:
         """Apply effects left pending longer than GRACE (a process died after the commit); returns how many."""
         cutoff = self.clock() - GRACE
         left = []
-        for key, raw in self.redis.hscan_iter(redis_keys.PENDING_EFFECTS, count=limit):
-            item = Pending.loads(key.decode() if isinstance(key, bytes) else key, raw)
-            if item.at <= cutoff:
-                left.append(item)
+        for name in self.redis.scan_iter(match=redis_keys.PENDING_EFFECTS_MATCH, count=limit):
+            owner = redis_keys.owner_of_pending(_text(name))
+            for key, raw in self.redis.hscan_iter(name, count=limit):
+                item = Pending.loads(_text(key), raw, owner)
+                if item.at <= cutoff:
+                    left.append(item)
             if len(left) >= limit:
                 break
         for item in left:  # one by one: a bad row must not hold the others back
@@ -146,6 +151,22 @@ class Effects:
         if left:
             log.info("effects sweeper applied %d left-over effects", len(left))
         return len(left)
+
+
+def count_pending(client: redis.Redis) -> int:
+    """Effects recorded and not yet applied, over all callers."""
+    return sum(int(client.hlen(name)) for name in client.scan_iter(match=redis_keys.PENDING_EFFECTS_MATCH))
+
+
+def _by_owner(items: Sequence[Pending]) -> dict[str, list[Pending]]:
+    grouped: dict[str, list[Pending]] = {}
+    for item in items:
+        grouped.setdefault(item.owner, []).append(item)
+    return grouped
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def build_effects(client: redis.Redis, engine: Engine | None, clock: Callable[[], datetime]) -> Effects | None:

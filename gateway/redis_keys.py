@@ -1,6 +1,6 @@
 """Every Redis key the gateway writes, one prefix per kind. A caller's USSD keys share one hash slot.
 
-Every key expires, except those in `NO_TTL` (tests/integration/test_redis_ttl.py holds us to it):
+Every key expires, except those `expires()` names (tests/integration/test_redis_ttl.py holds us to it):
 
     session     jmb:{msisdn}:s:<session id>     Settings.session_ttl_s (300 s)
     hop_lock    jmb:{msisdn}:lock:<session id>  Settings.hop_lock_s (10 s), owner-checked
@@ -12,7 +12,7 @@ Every key expires, except those in `NO_TTL` (tests/integration/test_redis_ttl.py
     sms_codes_issued  ...:sms:codes-issued      one hour
     sandbox_sent      jmb:sandbox:sent:<key>    SANDBOX_DEDUP_TTL_S (gateway.sms.sandbox)
     SANDBOX_MESSAGES  jmb:sandbox:messages      no TTL: a list capped by LTRIM, development sandbox only
-    PENDING_EFFECTS   jmb:effects:pending       no TTL: a hash emptied as effects are applied (gateway.effects)
+    pending_effects   jmb:{msisdn}:effects     no TTL: a hash emptied as effects are applied (gateway.effects)
 
 RQ's own keys (`rq:*`) are RQ's: it expires jobs and results itself and keeps its registries.
 """
@@ -56,10 +56,26 @@ def sms_codes_issued(msisdn: str) -> str:
 
 
 SANDBOX_MESSAGES = f"{PREFIX}sandbox:messages"
-PENDING_EFFECTS = f"{PREFIX}effects:pending"
-"""A hash: effect key -> the effect not yet applied (gateway.effects). Written with the session save, its
-field deleted once applied; the effects sweeper applies what a crash left. No TTL: an effect never expires."""
-NO_TTL = (SANDBOX_MESSAGES, PENDING_EFFECTS)
+PENDING_EFFECTS_SUFFIX = ":effects"
+PENDING_EFFECTS_MATCH = f"{PREFIX}{{*}}{PENDING_EFFECTS_SUFFIX}"
+"""What the effects sweeper scans for (SCAN patterns take braces literally)."""
+
+
+def pending_effects(msisdn: str) -> str:
+    """A hash: effect key -> the effect not yet applied (gateway.effects), in the caller's slot so the session
+    save writes it in the same script. A field is deleted once applied; the effects sweeper applies what a crash
+    left. No TTL: an effect never expires, and the hash disappears with its last field."""
+    return f"{_caller(msisdn)}{PENDING_EFFECTS_SUFFIX}"
+
+
+def owner_of_pending(key: str) -> str:
+    """The msisdn whose pending-effects hash `key` is."""
+    return key[len(PREFIX) + 1 : -len(PENDING_EFFECTS_SUFFIX) - 1]
+
+
+def expires(key: str) -> bool:
+    """False for the kinds of key kept without a TTL (listed above)."""
+    return key != SANDBOX_MESSAGES and not (key.startswith(f"{PREFIX}{{") and key.endswith(PENDING_EFFECTS_SUFFIX))
 """Keys kept without a TTL on purpose (see the table above)."""
 
 

@@ -194,7 +194,7 @@ class SessionStore:
 
         `pending`: the hop's effects as field/value pairs (gateway.effects), kept in the same round trip."""
         keys = [redis_keys.session(msisdn, session_id), redis_keys.resume(msisdn), redis_keys.language(msisdn),
-                redis_keys.hop_lock(msisdn, session_id), redis_keys.PENDING_EFFECTS]
+                redis_keys.hop_lock(msisdn, session_id), redis_keys.pending_effects(msisdn)]
         with _redis_answers():
             released = self._run(self._save, keys, [
                 record.dumps(), self.ttl_s, session_id, self.resume_window_s,

@@ -14,11 +14,10 @@ from flask import Flask
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from gateway import redis_keys
 from gateway.app import create_app
 from gateway.banking.ledger import SqlBank
 from gateway.config import Settings
-from gateway.effects import GRACE, Effects
+from gateway.effects import GRACE, Effects, count_pending
 from gateway.gsm7 import is_gsm7, segments
 from gateway.runtime import Runtime, build_runtime
 from gateway.storage.sms_tables import OutboxRow
@@ -80,7 +79,7 @@ def test_a_repayment_sends_one_receipt_sms(app: Flask, runtime: Runtime) -> None
     assert "Rp582.083" in receipt.body and "Sisa pinjaman" in receipt.body
     assert is_gsm7(receipt.body) and segments(receipt.body) == 1
     assert receipt.idempotency_key.removeprefix("receipt:") in screens[-1]
-    assert runtime.redis.hlen(redis_keys.PENDING_EFFECTS) == 0, "an applied effect is forgotten"
+    assert count_pending(runtime.redis) == 0, "an applied effect is forgotten"
 
 
 def test_a_repeated_last_hop_sends_no_second_receipt(app: Flask, runtime: Runtime) -> None:
@@ -105,7 +104,7 @@ def test_a_crash_after_the_save_leaves_the_receipt_to_the_sweeper_once(
         screens = walk(app, REPAY)
     assert screens[-1].startswith("END Pembayaran berhasil"), "the customer's reply stands"
     assert outbox(runtime.db_engine, "receipt") == []
-    assert runtime.redis.hlen(redis_keys.PENDING_EFFECTS) == 1, "the effect is durable, saved with the session"
+    assert count_pending(runtime.redis) == 1, "the effect is durable, saved with the session"
 
     assert effects.sweep() == 0, "a young effect is left to the hop that may still be applying it"
     clock.now = NOW + GRACE + timedelta(seconds=1)
@@ -113,7 +112,7 @@ def test_a_crash_after_the_save_leaves_the_receipt_to_the_sweeper_once(
     assert effects.sweep() == 0
     [receipt] = outbox(runtime.db_engine, "receipt")
     assert "Rp582.083" in receipt.body
-    assert runtime.redis.hlen(redis_keys.PENDING_EFFECTS) == 0
+    assert count_pending(runtime.redis) == 0
 
 
 def test_an_effect_applied_but_not_forgotten_is_not_sent_twice(
@@ -123,11 +122,11 @@ def test_an_effect_applied_but_not_forgotten_is_not_sent_twice(
     with monkeypatch.context() as patched:
         patched.setattr(Effects, "forget", lambda _self, _items: None)
         walk(app, REPAY)
-    assert runtime.redis.hlen(redis_keys.PENDING_EFFECTS) == 1
+    assert count_pending(runtime.redis) == 1
     clock.now = NOW + GRACE * 2
     assert effects_of(runtime).sweep() == 1
     assert len(outbox(runtime.db_engine, "receipt")) == 1, "the outbox's unique key made the second apply a no-op"
-    assert runtime.redis.hlen(redis_keys.PENDING_EFFECTS) == 0
+    assert count_pending(runtime.redis) == 0
 
 
 APPLY = ["", "2", "1", "1", "7", "500000", "3000000", "12", "3000000", "beli sapi perah", "1", "1", PIN]

@@ -12,9 +12,8 @@ import pytest
 import redis
 from sqlalchemy import Engine
 
-from gateway import redis_keys
 from gateway.banking.ledger import SqlBank
-from gateway.effects import GRACE, Effects
+from gateway.effects import GRACE, Effects, count_pending
 from gateway.jobs.periodic import PERIODIC_JOBS
 from gateway.jobs.tasks import sweep_effects
 from gateway.sms.inbox import Inbox
@@ -71,7 +70,7 @@ def test_a_bayar_receipt_lost_to_a_crash_is_sent_by_the_sweeper_once(
         patched.setattr(Inbox, "_settle", die)
         assert phone.send(f"BAYAR 582083 {code}") is None
     assert receipts(world) == [], "the reply's transaction never committed"
-    assert world.redis.hlen(redis_keys.PENDING_EFFECTS) == 1
+    assert count_pending(world.redis) == 1
 
     effects = effects_of(world)
     assert effects.sweep() == 0, "young: the inbox may still be committing it"
@@ -80,7 +79,7 @@ def test_a_bayar_receipt_lost_to_a_crash_is_sent_by_the_sweeper_once(
     assert sweep_effects() == 0
     [receipt] = receipts(world)
     assert re.fullmatch(r"Pembayaran Rp582\.083 berhasil\. Sisa pinjaman Rp[0-9.]+\. Ref [A-Z0-9]+\.", receipt)
-    assert world.redis.hlen(redis_keys.PENDING_EFFECTS) == 0
+    assert count_pending(world.redis) == 0
 
 
 def test_a_bayar_that_commits_sends_one_receipt_and_forgets_it(world: SmsWorld) -> None:
@@ -90,7 +89,7 @@ def test_a_bayar_that_commits_sends_one_receipt_and_forgets_it(world: SmsWorld) 
     assert phone.post(f"BAYAR 582083 {code}", sid).status_code == 200
     assert phone.post(f"BAYAR 582083 {code}", sid).status_code == 200  # the provider's retry: a duplicate
     assert len(receipts(world)) == 1
-    assert world.redis.hlen(redis_keys.PENDING_EFFECTS) == 0
+    assert count_pending(world.redis) == 0
     assert effects_of(world).sweep() == 0
 
 
