@@ -33,12 +33,16 @@ PHONE = "+6281220150101"  # a demo customer (gateway.banking.demo)
 def dial(client: FlaskClient, endpoint: str, session_id: str) -> tuple[float, int, str]:
     started = time.perf_counter()
     if endpoint == "africastalking":
-        response = client.post("/ussd/africastalking", data={
-            "sessionId": session_id, "serviceCode": "*123#", "phoneNumber": PHONE, "text": ""})
+        response = client.post(
+            "/ussd/africastalking",
+            data={"sessionId": session_id, "serviceCode": "*123#", "phoneNumber": PHONE, "text": ""},
+        )
         body = response.get_data(as_text=True)
     else:
-        response = client.post("/ussd/json", json={
-            "sessionId": session_id, "msisdn": PHONE, "serviceCode": "*123#", "sequence": 1, "input": "*123#"})
+        response = client.post(
+            "/ussd/json",
+            json={"sessionId": session_id, "msisdn": PHONE, "serviceCode": "*123#", "sequence": 1, "input": "*123#"},
+        )
         reply = response.get_json()
         body = f"{'CON' if reply['continue'] else 'END'} {reply['message']}"
     return (time.perf_counter() - started) * 1000, response.status_code, body

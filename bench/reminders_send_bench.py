@@ -49,8 +49,9 @@ SCAN_TIMEOUT_S = 1800
 
 
 def parser() -> argparse.ArgumentParser:
-    cli = argparse.ArgumentParser(description="reminders due in one window, sent by one worker",
-                                  prog="reminders_send_bench")
+    cli = argparse.ArgumentParser(
+        description="reminders due in one window, sent by one worker", prog="reminders_send_bench"
+    )
     cli.add_argument("--loans", type=int, default=DEFAULT_LOANS)
     cli.add_argument("--threads", type=int, default=DEFAULT_SMS_SEND_THREADS, help="SMS_SEND_THREADS")
     cli.add_argument("--rate", type=float, default=0.0, help="SMS_RATE_PER_S (0: the provider's default)")
@@ -63,21 +64,28 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.disable(logging.INFO)  # a log line per message would measure the terminal
     built = build_portfolio(args.database, args.loans, 1, schema=SCHEMA)
-    print(f"portfolio: {args.loans:,} active loans, every current instalment due on the scan day "
-          f"(built in {built:.1f} s)")
+    print(
+        f"portfolio: {args.loans:,} active loans, every current instalment due on the scan day (built in {built:.1f} s)"
+    )
     engine = make_engine(args.database, search_path=SCHEMA)
     redis = connect_redis(args.redis)
     sms_queue = Queue(f"bench-sms-{os.getpid()}", connection=redis)
     scan_queue = Queue(f"bench-reminders-{os.getpid()}", connection=redis)
     try:
         with FakeTwilioProcess() as fake:
-            settings = Settings(sms_provider="twilio", twilio_account_sid=fake.account_sid,
-                                twilio_auth_token=fake.auth_token, twilio_from="+15005550006",
-                                twilio_api_base_url=fake.base_url, sms_send_threads=args.threads,
-                                sms_rate_per_s=args.rate)
+            settings = Settings(
+                sms_provider="twilio",
+                twilio_account_sid=fake.account_sid,
+                twilio_auth_token=fake.auth_token,
+                twilio_from="+15005550006",
+                twilio_api_base_url=fake.base_url,
+                sms_send_threads=args.threads,
+                sms_rate_per_s=args.rate,
+            )
             origin = time.monotonic()
-            context = build_outbox_context(settings, redis, engine,
-                                           lambda: NOW + timedelta(seconds=time.monotonic() - origin))
+            context = build_outbox_context(
+                settings, redis, engine, lambda: NOW + timedelta(seconds=time.monotonic() - origin)
+            )
             context = replace(context, queue=sms_queue)
             install_worker_context(context)
             install_reminder_setup(ReminderSetup.load(engine, ROOT / "menus", ROOT / "locales"))
@@ -90,8 +98,13 @@ def main(argv: list[str] | None = None) -> int:
             received = fake.stats()["requests"]
             context.lanes.close()
         with engine.connect() as connection:
-            statuses = dict(connection.execute(select(OutboxRow.status, func.count()).where(
-                OutboxRow.purpose == "reminder").group_by(OutboxRow.status)).all())
+            statuses = dict(
+                connection.execute(
+                    select(OutboxRow.status, func.count())
+                    .where(OutboxRow.purpose == "reminder")
+                    .group_by(OutboxRow.status)
+                ).all()
+            )
     finally:
         install_worker_context(None)
         install_reminder_setup(None)
@@ -103,11 +116,15 @@ def main(argv: list[str] | None = None) -> int:
     messages = sum(statuses.values())
     left = statuses.get("pending", 0) + statuses.get("sending", 0)
     verdict = "MET" if left == 0 and elapsed <= TARGET_S else "MISSED"
-    print(f"reminders: {report.get('reminders', 0):,} reminders in {messages:,} messages, "
-          f"{report.get('dispatched', 0):,} dispatched by the scan job; outbox now {dict(sorted(statuses.items()))}")
-    print(f"one worker: scan + dispatch + send in {elapsed:.1f} s ({statuses.get('sent', 0) / elapsed:,.0f} msgs/s, "
-          f"{args.threads} threads, SMS_RATE_PER_S={args.rate or 'default'}, PostgreSQL, fake Twilio in its own "
-          f"process); {received:,} requests received; target all out within {TARGET_S} s: {verdict}")
+    print(
+        f"reminders: {report.get('reminders', 0):,} reminders in {messages:,} messages, "
+        f"{report.get('dispatched', 0):,} dispatched by the scan job; outbox now {dict(sorted(statuses.items()))}"
+    )
+    print(
+        f"one worker: scan + dispatch + send in {elapsed:.1f} s ({statuses.get('sent', 0) / elapsed:,.0f} msgs/s, "
+        f"{args.threads} threads, SMS_RATE_PER_S={args.rate or 'default'}, PostgreSQL, fake Twilio in its own "
+        f"process); {received:,} requests received; target all out within {TARGET_S} s: {verdict}"
+    )
     return 0 if left == 0 and received == statuses.get("sent", 0) else 1
 
 

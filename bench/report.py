@@ -78,8 +78,11 @@ class HopReport:
             _row("hop", self.hop),
             f"  hop/bare throughput: {self.ratio:.2f} x ({self.ratio:.1%}); hop/bare p99: {self.p99_ratio:.2f} x",
             *(f"  {line}" for line in self.verdicts()),
-            *([f"  hop/bare per round: {' '.join(f'{r:.2f}' for r in self.round_ratios)} (spread)"]
-              if len(self.round_ratios) > 1 else []),
+            *(
+                [f"  hop/bare per round: {' '.join(f'{r:.2f}' for r in self.round_ratios)} (spread)"]
+                if len(self.round_ratios) > 1
+                else []
+            ),
             f"  machine load before: {self.load_before:.2f} (1-min average, {os.cpu_count()} cores; busy means noisy)",
         ]
         if not (self.bare.clean and self.hop.clean):

@@ -23,8 +23,18 @@ READY_POLL_S = 0.1
 PROBE_TIMEOUT_S = 2.0
 STOP_TIMEOUT_S = 10.0
 LOG_TAIL_CHARS = 1500
-GUNICORN_SETTINGS = ("--workers", "2", "--worker-class", "gthread", "--threads", "4", "--timeout", "30",
-                     "--log-level", "warning")
+GUNICORN_SETTINGS = (
+    "--workers",
+    "2",
+    "--worker-class",
+    "gthread",
+    "--threads",
+    "4",
+    "--timeout",
+    "30",
+    "--log-level",
+    "warning",
+)
 
 
 class ServerFailed(RuntimeError):

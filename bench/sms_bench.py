@@ -57,8 +57,11 @@ def parser() -> argparse.ArgumentParser:
     cli = argparse.ArgumentParser(description="outbound SMS per second, one worker", prog="sms_bench")
     cli.add_argument("--messages", type=int, default=DEFAULT_MESSAGES)
     cli.add_argument("--batch", type=int, default=BATCH_SIZE, help="outbox ids per job")
-    cli.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG_URL),
-                     help="a PostgreSQL URL, or `sqlite` for a fresh SQLite file")
+    cli.add_argument(
+        "--database",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG_URL),
+        help="a PostgreSQL URL, or `sqlite` for a fresh SQLite file",
+    )
     cli.add_argument("--threads", type=int, default=DEFAULT_SMS_SEND_THREADS, help="SMS_SEND_THREADS")
     cli.add_argument("--rate", type=float, default=0.0, help="SMS_RATE_PER_S (0: the provider's default)")
     cli.add_argument("--limited-rate", type=float, default=200.0, help="the rate of the second run (0: skip it)")
@@ -68,8 +71,10 @@ def parser() -> argparse.ArgumentParser:
 
 def write_rows(sessions: sessionmaker[Session], count: int, now: datetime) -> list[int]:
     with sessions() as db, db.begin():
-        return [queue_sms(db, to=f"+62812{index:08d}", body=BODY, purpose="bench", key=f"bench:{now:%s}:{index}",
-                          now=now) for index in range(count)]
+        return [
+            queue_sms(db, to=f"+62812{index:08d}", body=BODY, purpose="bench", key=f"bench:{now:%s}:{index}", now=now)
+            for index in range(count)
+        ]
 
 
 @contextmanager
@@ -98,9 +103,16 @@ def bench_engine(url: str, folder: str) -> Iterator[Engine]:
 
 def fake_settings(fake: FakeTwilioProcess, threads: int, rate: float) -> Settings:
     """Production settings pointed at the fake: the worker is built by gateway.sms.wiring as in production."""
-    return Settings(sms_provider="twilio", twilio_account_sid=fake.account_sid, twilio_auth_token=fake.auth_token,
-                    twilio_from="+15005550006", twilio_api_base_url=fake.base_url,
-                    public_url="https://bench.example.id", sms_send_threads=threads, sms_rate_per_s=rate)
+    return Settings(
+        sms_provider="twilio",
+        twilio_account_sid=fake.account_sid,
+        twilio_auth_token=fake.auth_token,
+        twilio_from="+15005550006",
+        twilio_api_base_url=fake.base_url,
+        public_url="https://bench.example.id",
+        sms_send_threads=threads,
+        sms_rate_per_s=rate,
+    )
 
 
 @dataclass(frozen=True)
@@ -129,8 +141,12 @@ def run(args: argparse.Namespace, engine: Engine, settings: Settings, messages: 
         SimpleWorker([queue], connection=redis).work(burst=True)
         elapsed = time.perf_counter() - started
         with sessions() as db:
-            sent = db.scalar(select(func.count()).where(OutboxRow.id.in_(ids),
-                                                        OutboxRow.status == OutboxStatus.SENT.value)) or 0
+            sent = (
+                db.scalar(
+                    select(func.count()).where(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.SENT.value)
+                )
+                or 0
+            )
     finally:
         install_worker_context(None)
         queue.delete(delete_jobs=True)
@@ -143,8 +159,11 @@ def run(args: argparse.Namespace, engine: Engine, settings: Settings, messages: 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.disable(logging.INFO)  # a log line per message would measure the terminal
-    with tempfile.TemporaryDirectory() as folder, FakeTwilioProcess() as fake, \
-            bench_engine(args.database, folder) as engine:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        FakeTwilioProcess() as fake,
+        bench_engine(args.database, folder) as engine,
+    ):
         upgrade(engine)
         full = run(args, engine, fake_settings(fake, args.threads, args.rate), args.messages)
         limited = None
@@ -154,14 +173,18 @@ def main(argv: list[str] | None = None) -> int:
         received = fake.stats()["requests"]
     backend = engine.url.get_backend_name()
     verdict = "MET" if full.per_s >= TARGET_PER_S else "MISSED"
-    print(f"SMS outbox: {full.sent}/{full.messages} sent by one worker in {full.elapsed_s:.2f} s "
-          f"({full.jobs} jobs of {args.batch}, {args.threads} threads, SMS_RATE_PER_S={args.rate or 'default'}, "
-          f"{backend}, fake Twilio in its own process): {full.per_s:.0f} msgs/s (target >= {TARGET_PER_S}: {verdict})")
+    print(
+        f"SMS outbox: {full.sent}/{full.messages} sent by one worker in {full.elapsed_s:.2f} s "
+        f"({full.jobs} jobs of {args.batch}, {args.threads} threads, SMS_RATE_PER_S={args.rate or 'default'}, "
+        f"{backend}, fake Twilio in its own process): {full.per_s:.0f} msgs/s (target >= {TARGET_PER_S}: {verdict})"
+    )
     expected = full.messages
     if limited is not None:
         expected += limited.messages
-        print(f"rate limit: SMS_RATE_PER_S={args.limited_rate:g} -> {limited.sent}/{limited.messages} sent at "
-              f"{limited.per_s:.0f} msgs/s (the bucket starts with {args.threads} tokens)")
+        print(
+            f"rate limit: SMS_RATE_PER_S={args.limited_rate:g} -> {limited.sent}/{limited.messages} sent at "
+            f"{limited.per_s:.0f} msgs/s (the bucket starts with {args.threads} tokens)"
+        )
     if received != expected:
         print(f"  WARNING: the fake received {received} requests for {expected} messages")
         return 1

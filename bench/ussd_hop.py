@@ -87,12 +87,14 @@ SCENARIOS = {
     # An unknown caller: the guest menu, help, opening hours (the dial reads the customer table).
     "menu": Scenario(walk=",2,2*2", phones="", final=Expect.END, needs_bank=False),
     # A registered caller: savings, balance, PIN, the balance (a database read), exit.
-    "balance": Scenario(walk=f",1,1*1,1*1*{PIN_MARK},1*1*{PIN_MARK}*2", phones=BENCH_PHONES, final=Expect.END,
-                        needs_bank=True),
+    "balance": Scenario(
+        walk=f",1,1*1,1*1*{PIN_MARK},1*1*{PIN_MARK}*2", phones=BENCH_PHONES, final=Expect.END, needs_bank=True
+    ),
     # The PIN once, then the balance read again and again in one session (back, balance): a balance-check
     # hop with its database read, the argon2 PIN check spread over ~300 hops instead of 5.
-    "balance_read": Scenario(walk=",".join(balance_read_walk(BALANCE_READS)), phones=BENCH_PHONES,
-                             final=Expect.END, needs_bank=True),
+    "balance_read": Scenario(
+        walk=",".join(balance_read_walk(BALANCE_READS)), phones=BENCH_PHONES, final=Expect.END, needs_bank=True
+    ),
 }
 
 
@@ -189,16 +191,24 @@ def forget_dropped_walks(env: dict[str, str], phones: tuple[str, ...]) -> None:
 
 def merged(rounds: list[LoadResult]) -> LoadResult:
     """Several rounds as one: requests and time summed, p50/p99 the median round's (percentiles do not add)."""
+
     def middle(values: list[float]) -> float:
         return sorted(values)[len(values) // 2]
 
-    return LoadResult(rounds[0].tool, sum(r.requests for r in rounds), sum(r.duration_s for r in rounds),
-                      middle([r.p50_ms for r in rounds]), middle([r.p99_ms for r in rounds]),
-                      sum(r.errors for r in rounds), sum(r.unexpected for r in rounds))
+    return LoadResult(
+        rounds[0].tool,
+        sum(r.requests for r in rounds),
+        sum(r.duration_s for r in rounds),
+        middle([r.p50_ms for r in rounds]),
+        middle([r.p99_ms for r in rounds]),
+        sum(r.errors for r in rounds),
+        sum(r.unexpected for r in rounds),
+    )
 
 
-def measure_both(args: argparse.Namespace, env: dict[str, str],
-                 workload: Workload) -> tuple[LoadResult, LoadResult, tuple[float, ...]]:
+def measure_both(
+    args: argparse.Namespace, env: dict[str, str], workload: Workload
+) -> tuple[LoadResult, LoadResult, tuple[float, ...]]:
     """Start both apps, warm both up, then measure them in turns (bare, hop, hop, bare, ...), `--rounds` turns
     each of `--duration / --rounds` seconds: a neighbour's load burst then hits both, not one. Returns both
     apps' merged figures and the hop/bare ratio of each round. Raises ServerFailed."""
@@ -217,12 +227,15 @@ def measure_both(args: argparse.Namespace, env: dict[str, str],
         for turn in range(rounds):
             for name, server, load in pairs if turn % 2 == 0 else pairs[::-1]:
                 forget_dropped_walks(env, workload.phones)
-                results[name].append(run_load(server.port, load.fresh(), args.duration / rounds, args.connections,
-                                              engine))
+                results[name].append(
+                    run_load(server.port, load.fresh(), args.duration / rounds, args.connections, engine)
+                )
                 if not results[name][-1].clean:
                     print(f"bench: {server.name} had errors or unexpected replies; its log: {server.log_path}")
-    ratios = tuple(h.requests_per_s / b.requests_per_s if b.requests_per_s else 0.0
-                   for b, h in zip(results["bare"], results["hop"], strict=True))
+    ratios = tuple(
+        h.requests_per_s / b.requests_per_s if b.requests_per_s else 0.0
+        for b, h in zip(results["bare"], results["hop"], strict=True)
+    )
     return merged(results["bare"]), merged(results["hop"]), ratios
 
 

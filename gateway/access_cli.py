@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from gateway.banking.ledger import SqlBank
 
 
-
 def _phone(raw: str) -> str | None:
     try:
         return normalize_msisdn(raw)
@@ -40,9 +39,11 @@ def _with_bank(settings: Settings, work: Callable[[SqlBank, datetime], int]) -> 
 
 def code_report(phone: str, code: str, now: datetime, settings: Settings) -> str:
     until = (now + settings.access_policy().activation_ttl).strftime("%Y-%m-%d %H:%M UTC")
-    return (f"activation code for {mask_msisdn(phone)}: {code}\n"
-            f"valid until {until}; {MAX_ACTIVATION_TRIES} wrong tries cancel it. Check the customer's ID and hand it "
-            f"over in person: it is not stored anywhere, and the customer enters it at *123# to set a PIN.")
+    return (
+        f"activation code for {mask_msisdn(phone)}: {code}\n"
+        f"valid until {until}; {MAX_ACTIVATION_TRIES} wrong tries cancel it. Check the customer's ID and hand it "
+        f"over in person: it is not stored anywhere, and the customer enters it at *123# to set a PIN."
+    )
 
 
 def cmd_activate(args: argparse.Namespace, settings: Settings) -> int:
@@ -57,8 +58,11 @@ def cmd_activate(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         if customer.registered and not customer.locked:
             if not args.reset:
-                print("that customer already has a PIN; for a forgotten one add --reset (the old PIN stops "
-                      "working at once)", file=sys.stderr)
+                print(
+                    "that customer already has a PIN; for a forgotten one add --reset (the old PIN stops "
+                    "working at once)",
+                    file=sys.stderr,
+                )
                 return 1
             bank.lock_for_reset(phone)
         print(code_report(phone, bank.issue_activation(phone, now) or "", now, settings))
@@ -79,8 +83,10 @@ def cmd_unlock(args: argparse.Namespace, settings: Settings) -> int:
             print("no customer with that number", file=sys.stderr)
             return 1
         if not customer.locked:
-            print("that customer is not locked; for a forgotten PIN use `jembatan customers activate --reset`",
-                  file=sys.stderr)
+            print(
+                "that customer is not locked; for a forgotten PIN use `jembatan customers activate --reset`",
+                file=sys.stderr,
+            )
             return 1
         print(code_report(phone, bank.issue_activation(phone, now) or "", now, settings))
         print("the PIN stays locked until the customer sets a new one with this code")
@@ -110,8 +116,9 @@ def cmd_change_number(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    customers = sub.add_parser("customers", help="customer access").add_subparsers(dest="customers_command",
-                                                                                  required=True)
+    customers = sub.add_parser("customers", help="customer access").add_subparsers(
+        dest="customers_command", required=True
+    )
     activate = customers.add_parser("activate", help="print a one-time activation code for a first (or new) PIN")
     activate.add_argument("phone")
     activate.add_argument("--reset", action="store_true", help="a forgotten PIN: lock the old one first")

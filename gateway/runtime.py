@@ -89,8 +89,9 @@ def build_runtime(
     """The process's runtime; tests may pass their own bank (and its engine) instead of the built-in one."""
     client = connect_redis(settings.redis_url)
     handlers = load_handlers(settings.handlers_module)
-    store = SessionStore(client, settings.session_ttl_s, settings.resume_window_s, settings.hop_lock_s,
-                         settings.language_ttl_s)
+    store = SessionStore(
+        client, settings.session_ttl_s, settings.resume_window_s, settings.hop_lock_s, settings.language_ttl_s
+    )
     if bank is None:
         ledger, db_engine = build_bank(settings)
         built_in: Bank = ledger  # mypy checks here that SqlBank implements every method of the Bank protocol
@@ -112,6 +113,7 @@ def build_runtime(
     )
     from gateway.sms.wiring import build_sms_channel
 
-    sms = build_sms_channel(settings, client, db_engine, lambda: menus.current.catalog, store, services, handlers,
-                            clock, effects)
+    sms = build_sms_channel(
+        settings, client, db_engine, lambda: menus.current.catalog, store, services, handlers, clock, effects
+    )
     return Runtime(settings, client, menus, store, services, dialog, db_engine, sms, effects)

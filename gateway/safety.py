@@ -41,34 +41,52 @@ def problems(settings: Settings) -> list[str]:
         found.append(f"SMS_PROVIDER={settings.sms_provider!r} is unknown: set twilio or aggregator")
     found += _outbound_problems(settings)
     if settings.twilio_auth_token and not settings.public_url:
-        found.append("PUBLIC_URL is not set but Twilio is: set PUBLIC_URL to the https base URL Twilio calls "
-                     "(every signed webhook would be refused)")
+        found.append(
+            "PUBLIC_URL is not set but Twilio is: set PUBLIC_URL to the https base URL Twilio calls "
+            "(every signed webhook would be refused)"
+        )
     if settings.aggregator_credential and len(settings.aggregator_credential) < MIN_CREDENTIAL_CHARS:
-        found.append(f"AGGREGATOR_CREDENTIAL is shorter than {MIN_CREDENTIAL_CHARS} characters: "
-                     "set a long random value (and give it to the aggregator)")
+        found.append(
+            f"AGGREGATOR_CREDENTIAL is shorter than {MIN_CREDENTIAL_CHARS} characters: "
+            "set a long random value (and give it to the aggregator)"
+        )
     return found
 
 
 def _outbound_problems(settings: Settings) -> list[str]:
     provider = settings.outbound_provider
     if provider == "sandbox":
-        return ["SMS_PROVIDER is the sandbox (no real outbound provider): set TWILIO_ACCOUNT_SID, "
-                "TWILIO_AUTH_TOKEN and TWILIO_FROM, or AGGREGATOR_SEND_URL, AGGREGATOR_USERID and "
-                "AGGREGATOR_PASSWORD"]
-    if provider == "twilio" and not (settings.twilio_account_sid and settings.twilio_auth_token
-                                     and settings.twilio_from):
-        return ["SMS_PROVIDER=twilio but Twilio is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN "
-                "and TWILIO_FROM"]
+        return [
+            "SMS_PROVIDER is the sandbox (no real outbound provider): set TWILIO_ACCOUNT_SID, "
+            "TWILIO_AUTH_TOKEN and TWILIO_FROM, or AGGREGATOR_SEND_URL, AGGREGATOR_USERID and "
+            "AGGREGATOR_PASSWORD"
+        ]
+    if provider == "twilio" and not (
+        settings.twilio_account_sid and settings.twilio_auth_token and settings.twilio_from
+    ):
+        return [
+            "SMS_PROVIDER=twilio but Twilio is not configured: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN "
+            "and TWILIO_FROM"
+        ]
     if provider == "aggregator" and not (settings.aggregator_send_url and settings.aggregator_userid):
-        return ["SMS_PROVIDER=aggregator but the aggregator is not configured: set AGGREGATOR_SEND_URL, "
-                "AGGREGATOR_USERID and AGGREGATOR_PASSWORD"]
+        return [
+            "SMS_PROVIDER=aggregator but the aggregator is not configured: set AGGREGATOR_SEND_URL, "
+            "AGGREGATOR_USERID and AGGREGATOR_PASSWORD"
+        ]
     return []
 
 
 def check_start(settings: Settings) -> None:
     """Raise UnsafeSettings when production settings are unsafe; hide the credentials from the logs."""
-    logs.hide_values([settings.aggregator_credential, settings.aggregator_password, settings.twilio_auth_token,
-                      settings.secret_key, settings.pin_pepper])
+    logs.hide_values(
+        [
+            settings.aggregator_credential,
+            settings.aggregator_password,
+            settings.twilio_auth_token,
+            settings.secret_key,
+            settings.pin_pepper,
+        ]
+    )
     found = problems(settings)
     if found:
         raise UnsafeSettings(found)

@@ -139,8 +139,14 @@ def resumable(raw: bytes | None) -> SessionState | None:
 
 
 class SessionStore:
-    def __init__(self, client: redis.Redis, ttl_s: int, resume_window_s: int, lock_s: int,
-                 language_ttl_s: int = redis_keys.LANGUAGE_TTL_S) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        ttl_s: int,
+        resume_window_s: int,
+        lock_s: int,
+        language_ttl_s: int = redis_keys.LANGUAGE_TTL_S,
+    ) -> None:
         self.redis, self.ttl_s, self.resume_window_s, self.lock_s = client, ttl_s, resume_window_s, lock_s
         self.language_ttl_s = language_ttl_s
         self._open = client.register_script(_OPEN)
@@ -157,12 +163,17 @@ class SessionStore:
 
     def open(self, session_id: str, msisdn: str) -> Opened:
         """Try to take the hop lock; read the session, the cached language and a resumable session."""
-        keys = [redis_keys.hop_lock(msisdn, session_id), redis_keys.session(msisdn, session_id),
-                redis_keys.language(msisdn), redis_keys.resume(msisdn)]
+        keys = [
+            redis_keys.hop_lock(msisdn, session_id),
+            redis_keys.session(msisdn, session_id),
+            redis_keys.language(msisdn),
+            redis_keys.resume(msisdn),
+        ]
         owner = secrets.token_hex(8)
         with _redis_answers():
-            locked, raw, lang, last = self._run(self._open, keys, [owner, self.lock_s * 1000,
-                                                                  redis_keys.session(msisdn, "")])
+            locked, raw, lang, last = self._run(
+                self._open, keys, [owner, self.lock_s * 1000, redis_keys.session(msisdn, "")]
+            )
         return Opened(
             locked=bool(locked),
             record=StoredSession.loads(raw) if raw else None,
@@ -188,17 +199,41 @@ class SessionStore:
             raw = self.redis.get(redis_keys.session(msisdn, session_id))
         return StoredSession.loads(raw) if raw else None
 
-    def save(self, session_id: str, msisdn: str, record: StoredSession, remember_lang: str | None,
-             owner: str, pending: Sequence[str] = ()) -> bool:
+    def save(
+        self,
+        session_id: str,
+        msisdn: str,
+        record: StoredSession,
+        remember_lang: str | None,
+        owner: str,
+        pending: Sequence[str] = (),
+    ) -> bool:
         """Store the hop's outcome and release its lock; False when the lock had passed to another hop.
 
         `pending`: the hop's effects as field/value pairs (gateway.effects), kept in the same round trip."""
-        keys = [redis_keys.session(msisdn, session_id), redis_keys.resume(msisdn), redis_keys.language(msisdn),
-                redis_keys.hop_lock(msisdn, session_id), redis_keys.pending_effects(msisdn)]
+        keys = [
+            redis_keys.session(msisdn, session_id),
+            redis_keys.resume(msisdn),
+            redis_keys.language(msisdn),
+            redis_keys.hop_lock(msisdn, session_id),
+            redis_keys.pending_effects(msisdn),
+        ]
         with _redis_answers():
-            released = self._run(self._save, keys, [
-                record.dumps(), self.ttl_s, session_id, self.resume_window_s,
-                "1" if record.end else "0", remember_lang or "", self.language_ttl_s, owner, *pending])
+            released = self._run(
+                self._save,
+                keys,
+                [
+                    record.dumps(),
+                    self.ttl_s,
+                    session_id,
+                    self.resume_window_s,
+                    "1" if record.end else "0",
+                    remember_lang or "",
+                    self.language_ttl_s,
+                    owner,
+                    *pending,
+                ],
+            )
         return bool(released)
 
     def release(self, session_id: str, msisdn: str, owner: str) -> None:

@@ -63,8 +63,11 @@ class _Secrets:
             mark = self.placeholder(value, on_prompt)
             transcript.turns[index].input = mark
             values.setdefault(mark, set()).add(value)
-        return [f"the walk typed different values for {mark}; its transcript replays them as one"
-                for mark, typed in values.items() if len(typed) > 1]
+        return [
+            f"the walk typed different values for {mark}; its transcript replays them as one"
+            for mark, typed in values.items()
+            if len(typed) > 1
+        ]
 
 
 @dataclass
@@ -102,14 +105,20 @@ def walker_for(rt: Runtime, phone: str, lang: str | None) -> Walk:
     return Walk(store, rt.menus, replace(rt.dialog, store=store).hop, phone, codes[0] if codes else "*123#")
 
 
-def walk(walker: Walk, transcript: Transcript, ask: Callable[[str], str], ask_secret: Callable[[str], str],
-         show: Callable[[str], None]) -> list[str]:
+def walk(
+    walker: Walk,
+    transcript: Transcript,
+    ask: Callable[[str], str],
+    ask_secret: Callable[[str], str],
+    show: Callable[[str], None],
+) -> list[str]:
     """Dial, then hop with each typed input until the session ends or the user types `q`. Returns warnings."""
     typed = _Secrets()
     entry, sequence, secret, on_prompt = "", 1, False, False
     while True:
-        reply = walker.hop(Hop(walker.session_id, walker.phone, walker.service_code, InputStyle.NEWEST, entry,
-                               sequence, "ussd"))
+        reply = walker.hop(
+            Hop(walker.session_id, walker.phone, walker.service_code, InputStyle.NEWEST, entry, sequence, "ussd")
+        )
         state = walker.state()
         secret = secret and entry not in (BACK, HOME)  # going back from a PIN screen is not a PIN
         if secret:

@@ -69,8 +69,15 @@ class Transcript:
     @classmethod
     def read(cls, path: Path) -> Transcript:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        turns = [Turn(str(t["input"]), str(t["screen"]).rstrip("\n"), bool(t.get("end", False)),
-                      None if t.get("sms") is None else [str(m) for m in t["sms"]]) for t in data["turns"]]
+        turns = [
+            Turn(
+                str(t["input"]),
+                str(t["screen"]).rstrip("\n"),
+                bool(t.get("end", False)),
+                None if t.get("sms") is None else [str(m) for m in t["sms"]],
+            )
+            for t in data["turns"]
+        ]
         return cls(
             name=data["name"],
             phone=str(data["phone"]),

@@ -15,8 +15,12 @@ def lookup(call: BankCall) -> Result:
     customer = call.services.bank.customer_by_msisdn(call.msisdn)
     if customer is None:
         return Result(UNKNOWN, {"registered": False, "can_register": False, "locked": False, "tz": ""})
-    data = {"registered": customer.registered, "can_register": not customer.registered,
-            "locked": customer.locked, "tz": customer.tz}
+    data = {
+        "registered": customer.registered,
+        "can_register": not customer.registered,
+        "locked": customer.locked,
+        "tz": customer.tz,
+    }
     if customer.locked:
         return Result("locked", data)
     return Result("ok" if customer.registered else "unregistered", data)

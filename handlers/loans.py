@@ -23,8 +23,10 @@ def products(call: BankCall) -> Result:
     offered = call.services.bank.loan_products()
     if not offered:
         return Result("none")
-    lines = [call.services.text("banking.product_line", {"number": n, "name": p.name(call.lang)})
-             for n, p in enumerate(offered, start=1)]
+    lines = [
+        call.services.text("banking.product_line", {"number": n, "name": p.name(call.lang)})
+        for n, p in enumerate(offered, start=1)
+    ]
     choices = {str(n): p.code for n, p in enumerate(offered, start=1)}
     return Result("ok", {"products_text": "\n".join(lines), "product_choices": choices, "count": len(offered)})
 
@@ -58,12 +60,22 @@ def quote(call: BankCall) -> Result:
     today = local_today(bank.customer_by_msisdn(call.msisdn), call.services.now())
     plan = bank.quote(product.code, amount, tenor, today)
     first, last = plan.instalments[0], plan.instalments[-1]
-    return Result("ok", {
-        "product_name": product.name(call.lang), "principal": Money(plan.principal), "interest": Money(plan.interest),
-        "fees": Money(plan.fees), "total": Money(plan.total), "instalments": len(plan.instalments),
-        "instalment_amount": Money(first.amount), "last_amount": Money(last.amount),
-        "first_due": first.due_date, "last_due": last.due_date, "tenor": tenor,
-    })
+    return Result(
+        "ok",
+        {
+            "product_name": product.name(call.lang),
+            "principal": Money(plan.principal),
+            "interest": Money(plan.interest),
+            "fees": Money(plan.fees),
+            "total": Money(plan.total),
+            "instalments": len(plan.instalments),
+            "instalment_amount": Money(first.amount),
+            "last_amount": Money(last.amount),
+            "first_due": first.due_date,
+            "last_due": last.due_date,
+            "tenor": tenor,
+        },
+    )
 
 
 @guarded
@@ -76,14 +88,22 @@ def submit(call: BankCall) -> Result:
         return refusal or Result(LoanRequestProblem.UNKNOWN_PRODUCT.value)
     purpose = str(call.vars.get("purpose") or "")
     try:
-        application = bank.submit_application(call.msisdn, product.code, amount, tenor, purpose,
-                                              call.idempotency_key, call.services.now())
+        application = bank.submit_application(
+            call.msisdn, product.code, amount, tenor, purpose, call.idempotency_key, call.services.now()
+        )
     except LookupError:
         return Result(UNKNOWN)
-    data = {"reference": application.reference, "product_name": product.name(call.lang),
-            "amount": Money(application.amount), "tenor": application.tenor}
-    return Result("ok", data, effects=sms_to_caller(call, f"application:{application.reference}",
-                                                    "effects.application", data, "application"))
+    data = {
+        "reference": application.reference,
+        "product_name": product.name(call.lang),
+        "amount": Money(application.amount),
+        "tenor": application.tenor,
+    }
+    return Result(
+        "ok",
+        data,
+        effects=sms_to_caller(call, f"application:{application.reference}", "effects.application", data, "application"),
+    )
 
 
 @guarded
@@ -110,18 +130,35 @@ def mine(call: BankCall) -> Result:
     summary = bank.my_loans(call.msisdn)
     lines: list[str] = []
     for app in summary.applications:
-        lines.append(call.services.text("banking.application_line", {
-            "reference": app.reference, "product": _name(bank, app.product_code, call.lang),
-            "status": call.services.text(f"banking.status.{app.status.value}", {}), "amount": Money(app.amount)}))
+        lines.append(
+            call.services.text(
+                "banking.application_line",
+                {
+                    "reference": app.reference,
+                    "product": _name(bank, app.product_code, call.lang),
+                    "status": call.services.text(f"banking.status.{app.status.value}", {}),
+                    "amount": Money(app.amount),
+                },
+            )
+        )
     active = [loan for loan in summary.loans if loan.status is LoanStatus.ACTIVE]
     for loan in active:
-        lines.append(call.services.text("banking.loan_line", {
-            "product": _name(bank, loan.product_code, call.lang), "outstanding": Money(loan.outstanding),
-            "reference": loan.reference}))
-    data: dict[str, Any] = {"loans_text": "\n".join(lines[:MAX_LIST_LINES]), "count": len(lines),
-                            "outstanding": Money(sum(loan.outstanding for loan in active))}
-    due = min((loan.next_instalment for loan in active if loan.next_instalment), key=lambda i: i.due_date,
-              default=None)
+        lines.append(
+            call.services.text(
+                "banking.loan_line",
+                {
+                    "product": _name(bank, loan.product_code, call.lang),
+                    "outstanding": Money(loan.outstanding),
+                    "reference": loan.reference,
+                },
+            )
+        )
+    data: dict[str, Any] = {
+        "loans_text": "\n".join(lines[:MAX_LIST_LINES]),
+        "count": len(lines),
+        "outstanding": Money(sum(loan.outstanding for loan in active)),
+    }
+    due = min((loan.next_instalment for loan in active if loan.next_instalment), key=lambda i: i.due_date, default=None)
     if due is not None:
         data.update(due_amount=Money(due.remaining), due_date=due.due_date)
     if active:
@@ -136,9 +173,17 @@ def schedule(call: BankCall) -> Result:
     due = call.services.bank.next_due(call.msisdn, None, call.services.now())
     if due is None:
         return Result("none")
-    return Result("ok", {"instalment_no": due.instalment.number, "instalments": len(due.loan.instalments),
-                         "due_amount": Money(due.instalment.remaining), "due_date": due.instalment.due_date,
-                         "overdue": due.overdue, "loan_id": due.loan.id})
+    return Result(
+        "ok",
+        {
+            "instalment_no": due.instalment.number,
+            "instalments": len(due.loan.instalments),
+            "due_amount": Money(due.instalment.remaining),
+            "due_date": due.instalment.due_date,
+            "overdue": due.overdue,
+            "loan_id": due.loan.id,
+        },
+    )
 
 
 def _name(bank: Bank, code: str, lang: str) -> str:

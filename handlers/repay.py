@@ -27,12 +27,19 @@ def next_due(call: BankCall) -> Result:
     if due is None:
         return Result(NOTHING_DUE)
     product = next((p for p in bank.loan_products() if p.code == due.loan.product_code), None)
-    return Result("ok", {
-        "loan_id": due.loan.id, "loan_ref": due.loan.reference,
-        "product_name": product.name(call.lang) if product else due.loan.product_code,
-        "due_amount": Money(due.instalment.remaining), "due_date": due.instalment.due_date,
-        "instalment_no": due.instalment.number, "instalments": len(due.loan.instalments), "overdue": due.overdue,
-    })
+    return Result(
+        "ok",
+        {
+            "loan_id": due.loan.id,
+            "loan_ref": due.loan.reference,
+            "product_name": product.name(call.lang) if product else due.loan.product_code,
+            "due_amount": Money(due.instalment.remaining),
+            "due_date": due.instalment.due_date,
+            "instalment_no": due.instalment.number,
+            "instalments": len(due.loan.instalments),
+            "overdue": due.overdue,
+        },
+    )
 
 
 @guarded
@@ -47,17 +54,24 @@ def pay(call: BankCall) -> Result:
         if due is None:
             return Result(NOTHING_DUE)
         if as_int(call.vars["amount"]) != due.instalment.remaining:
-            return Result("wrong_amount", {"due_amount": Money(due.instalment.remaining),
-                                           "due_date": due.instalment.due_date})
+            return Result(
+                "wrong_amount", {"due_amount": Money(due.instalment.remaining), "due_date": due.instalment.due_date}
+            )
     outcome = bank.repay_next_instalment(call.msisdn, loan_id, call.idempotency_key, call.services.now())
     if isinstance(outcome, NothingDue):
         return Result(NOTHING_DUE)
     if isinstance(outcome, InsufficientFunds):
         return Result("insufficient", {"balance": Money(outcome.balance), "amount": Money(outcome.amount_due)})
-    data: dict[str, Any] = {"amount": Money(outcome.amount), "balance": Money(outcome.savings_balance),
-                            "outstanding": Money(outcome.outstanding), "reference": outcome.reference,
-                            "instalment_no": outcome.instalment_number, "paid_off": outcome.outstanding == 0}
+    data: dict[str, Any] = {
+        "amount": Money(outcome.amount),
+        "balance": Money(outcome.savings_balance),
+        "outstanding": Money(outcome.outstanding),
+        "reference": outcome.reference,
+        "instalment_no": outcome.instalment_number,
+        "paid_off": outcome.outstanding == 0,
+    }
     loan = call.vars.get("loan_ref") or call.vars.get("product_name") or outcome.loan_id
     receipt = {**data, "loan": loan}
-    return Result("ok", data, effects=sms_to_caller(call, f"receipt:{outcome.reference}", "effects.receipt", receipt,
-                                                    "receipt"))
+    return Result(
+        "ok", data, effects=sms_to_caller(call, f"receipt:{outcome.reference}", "effects.receipt", receipt, "receipt")
+    )

@@ -27,12 +27,15 @@ def balance(call: BankCall) -> Result:
 
 def _line(call: BankCall, entry: SavingsTransaction, tz: str) -> str:
     label = text_or(call, entry.description, f"banking.tx.{entry.kind}")
-    return call.services.text("banking.statement_line", {
-        "day": entry.posted_at.astimezone(ZoneInfo(tz)).strftime("%d/%m"),
-        "label": label,
-        "sign": "+" if entry.amount >= 0 else "-",
-        "amount": Money(abs(entry.amount)),
-    })
+    return call.services.text(
+        "banking.statement_line",
+        {
+            "day": entry.posted_at.astimezone(ZoneInfo(tz)).strftime("%d/%m"),
+            "label": label,
+            "sign": "+" if entry.amount >= 0 else "-",
+            "amount": Money(abs(entry.amount)),
+        },
+    )
 
 
 @guarded
@@ -47,5 +50,12 @@ def statement(call: BankCall) -> Result:
     lines = [_line(call, entry, customer.tz) for entry in bank.mini_statement(call.msisdn, STATEMENT_LINES)]
     if not lines:
         lines = [call.services.text("banking.statement_empty", {})]
-    return Result("ok", {"statement_text": "\n".join(lines), "entries": "; ".join(lines),
-                         "balance": Money(account.balance), "account": account.number})
+    return Result(
+        "ok",
+        {
+            "statement_text": "\n".join(lines),
+            "entries": "; ".join(lines),
+            "balance": Money(account.balance),
+            "account": account.number,
+        },
+    )

@@ -3,7 +3,7 @@
 set -eu
 BIN=.venv/bin
 export PATH="$PWD/$BIN:$PATH"
-echo "== ruff"; ruff check .
+echo "== ruff"; ruff check . && ruff format --check .
 echo "== types"; mypy
 echo "== import rules"; lint-imports
 echo "== menus"; jembatan menus check

@@ -32,11 +32,15 @@ def copy_fixture(tmp_path: Path, operator_files: bool = False) -> tuple[Path, Pa
 def rename_amount_screen(menus: Path, locales: Path) -> None:
     """A new release: the `amount` screen becomes `loan_amount` with new wording, and the title changes."""
     main = menus / "ussd" / "main.yaml"
-    main.write_text(main.read_text().replace("next: amount}", "next: loan_amount}").replace(
-        "  amount:\n    type: input", "  loan_amount:\n    type: input"))
+    main.write_text(
+        main.read_text()
+        .replace("next: amount}", "next: loan_amount}")
+        .replace("  amount:\n    type: input", "  loan_amount:\n    type: input")
+    )
     texts = locales / "id.test.yaml"
-    texts.write_text(texts.read_text().replace('"Menu uji"', '"Menu baru"').replace(
-        '"Jumlah pinjaman:"', '"Berapa pinjaman Anda:"'))
+    texts.write_text(
+        texts.read_text().replace('"Menu uji"', '"Menu baru"').replace('"Jumlah pinjaman:"', '"Berapa pinjaman Anda:"')
+    )
 
 
 def publish_args(menus: Path, locales: Path, by: str = "ana", note: str = "") -> argparse.Namespace:

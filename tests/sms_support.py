@@ -107,10 +107,16 @@ class SmsPhone:
     msisdn: str = CUSTOMER
     auth_token: str = "fake-auth-token"
 
-    def post(self, body: str, sid: str | None = None, *, extra: Mapping[str, str] | None = None,
-             signature: str | None = None) -> Any:
-        form = {"From": self.msisdn, "To": OUR_NUMBER, "Body": body,
-                "MessageSid": sid or "SM" + secrets.token_hex(16), **(extra or {})}
+    def post(
+        self, body: str, sid: str | None = None, *, extra: Mapping[str, str] | None = None, signature: str | None = None
+    ) -> Any:
+        form = {
+            "From": self.msisdn,
+            "To": OUR_NUMBER,
+            "Body": body,
+            "MessageSid": sid or "SM" + secrets.token_hex(16),
+            **(extra or {}),
+        }
         url = PUBLIC_URL + "/sms/twilio"
         if signature is None:
             signature = RequestValidator(self.auth_token).compute_signature(url, form)
@@ -125,20 +131,42 @@ class SmsPhone:
         return None if inbound.reply_outbox_id is None else self.world.outbox(inbound.reply_outbox_id).body
 
 
-def make_world(engine: Engine, client: redis.Redis, clock: Clock, handlers: Mapping[str, Handler], *,
-               bank: Any = None, fake: FakeTwilio | None = None, **settings: Any) -> SmsWorld:
+def make_world(
+    engine: Engine,
+    client: redis.Redis,
+    clock: Clock,
+    handlers: Mapping[str, Handler],
+    *,
+    bank: Any = None,
+    fake: FakeTwilio | None = None,
+    **settings: Any,
+) -> SmsWorld:
     upgrade(engine)
-    twilio = {"twilio_account_sid": fake.account_sid, "twilio_auth_token": fake.auth_token,
-              "twilio_from": OUR_NUMBER, "twilio_api_base_url": fake.base_url} if fake else {
-                  "twilio_auth_token": "fake-auth-token"}  # signed webhooks, sandbox outbound
-    config = basic_settings(public_url=PUBLIC_URL, aggregator_credential=AGGREGATOR_SECRET,
-                            **{**twilio, **settings})
+    twilio = (
+        {
+            "twilio_account_sid": fake.account_sid,
+            "twilio_auth_token": fake.auth_token,
+            "twilio_from": OUR_NUMBER,
+            "twilio_api_base_url": fake.base_url,
+        }
+        if fake
+        else {"twilio_auth_token": "fake-auth-token"}
+    )  # signed webhooks, sandbox outbound
+    config = basic_settings(public_url=PUBLIC_URL, aggregator_credential=AGGREGATOR_SECRET, **{**twilio, **settings})
     runtime = build_runtime(config, clock=clock, bank=bank if bank is not None else object(), db_engine=engine)
     catalog = sms_catalog()
     store = SessionStore(client, 300, 180, 10)
     sms_settings = config.with_overrides({"menus_dir": ROOT / "menus"})
-    channel = build_sms_channel(sms_settings, client, engine, lambda: catalog, store,
-                                AppServices(bank=runtime.services.bank, clock=clock), handlers, clock)
+    channel = build_sms_channel(
+        sms_settings,
+        client,
+        engine,
+        lambda: catalog,
+        store,
+        AppServices(bank=runtime.services.bank, clock=clock),
+        handlers,
+        clock,
+    )
     assert channel is not None
     # A queue of its own: another test run's burst worker on this Redis must not take our jobs.
     queue = Queue(f"{QUEUE_NAME}-test-{secrets.token_hex(4)}", connection=client)

@@ -90,8 +90,9 @@ def replay(app: Flask, transcript: Transcript, adapter: str, session_id: str) ->
     """(input, expected, got) for every turn that differs."""
     client = app.test_client()
     if transcript.lang:
-        app.extensions["jembatan"].store.remember_language(transcript.turns and _e164(transcript.phone),
-                                                           transcript.lang)
+        app.extensions["jembatan"].store.remember_language(
+            transcript.turns and _e164(transcript.phone), transcript.lang
+        )
     phone = (AfricasTalkingPhone if adapter == "africastalking" else JsonPhone)(client, transcript.phone, session_id)
     differences = []
     for index, turn in enumerate(transcript.turns):

@@ -18,9 +18,16 @@ class AfricasTalkingPhone:
     inputs: list[str] = field(default_factory=list)
 
     def post(self, text: str) -> tuple[int, str]:
-        response = self.client.post("/ussd/africastalking", data={
-            "sessionId": self.session_id, "serviceCode": self.service_code, "phoneNumber": self.phone,
-            "networkCode": "51010", "text": text})
+        response = self.client.post(
+            "/ussd/africastalking",
+            data={
+                "sessionId": self.session_id,
+                "serviceCode": self.service_code,
+                "phoneNumber": self.phone,
+                "networkCode": "51010",
+                "text": text,
+            },
+        )
         return response.status_code, response.get_data(as_text=True)
 
     def dial(self) -> str:
@@ -43,9 +50,16 @@ class JsonPhone:
     sequence: int = 0
 
     def post(self, entry: str, sequence: int) -> dict:
-        response = self.client.post("/ussd/json", json={
-            "sessionId": self.session_id, "msisdn": self.phone, "serviceCode": self.service_code,
-            "sequence": sequence, "input": entry})
+        response = self.client.post(
+            "/ussd/json",
+            json={
+                "sessionId": self.session_id,
+                "msisdn": self.phone,
+                "serviceCode": self.service_code,
+                "sequence": sequence,
+                "input": entry,
+            },
+        )
         assert response.status_code == 200, response.get_data(as_text=True)
         return response.get_json()
 

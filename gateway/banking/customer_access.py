@@ -76,14 +76,17 @@ class CustomerAccess(Store):
             if tries_left > 0:
                 return ActivationCheck(ActivationOutcome.WRONG, tries_left)
             _forget_code(row)
-            log.warning("activation code for %s burnt after %d wrong tries", mask_msisdn(msisdn),
-                        MAX_ACTIVATION_TRIES)
+            log.warning("activation code for %s burnt after %d wrong tries", mask_msisdn(msisdn), MAX_ACTIVATION_TRIES)
             return ActivationCheck(ActivationOutcome.BURNT, 0)
 
     def _activation_open(self, row: CustomerRow, now: datetime) -> bool:
         redeemed, expires = row.activation_redeemed_at, row.activation_expires_at
-        return (row.activation_hash is not None and redeemed is not None and expires is not None
-                and redeemed <= now < min(redeemed + self.access.pin_setup_window, expires))
+        return (
+            row.activation_hash is not None
+            and redeemed is not None
+            and expires is not None
+            and redeemed <= now < min(redeemed + self.access.pin_setup_window, expires)
+        )
 
     def activate_pin(self, msisdn: str, pin: str, now: datetime) -> PinCheck:
         with self.transaction() as session:

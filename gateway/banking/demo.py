@@ -49,47 +49,91 @@ def _at(day: date, tz: str, hour: int = 9) -> datetime:
 def _history(bank: SqlBank, who: DemoCustomer, today: date, entries: list[tuple[int, int, str, str]]) -> None:
     """entries: (days ago, amount, kind, description key)."""
     for days_ago, amount, kind, description in entries:
-        bank.post(who.msisdn, amount, kind, description, _at(today - timedelta(days=days_ago), who.tz),
-                  f"demo:{DEMO_CUSTOMERS.index(who)}:{days_ago}:{amount}")  # no phone number in keys
+        bank.post(
+            who.msisdn,
+            amount,
+            kind,
+            description,
+            _at(today - timedelta(days=days_ago), who.tz),
+            f"demo:{DEMO_CUSTOMERS.index(who)}:{days_ago}:{amount}",
+        )  # no phone number in keys
 
 
 def _dairy(bank: SqlBank, now: datetime) -> None:
     today = now.astimezone(ZoneInfo(WIB)).date()
     start = add_months(today + timedelta(days=DAYS_UNTIL_DUE), -2)
-    _history(bank, DAIRY, today, [((today - start).days + 20, 1_150_000, "deposit", "banking.tx.milk_payment"),
-                                  ((today - start).days + 5, 1_230_000, "deposit", "banking.tx.milk_payment")])
-    app = bank.submit_application(DAIRY.msisdn, "dairy_cow", 6_000_000, 12, "sapi", "demo:dairy:apply",
-                                  _at(start - timedelta(days=3), WIB))
+    _history(
+        bank,
+        DAIRY,
+        today,
+        [
+            ((today - start).days + 20, 1_150_000, "deposit", "banking.tx.milk_payment"),
+            ((today - start).days + 5, 1_230_000, "deposit", "banking.tx.milk_payment"),
+        ],
+    )
+    app = bank.submit_application(
+        DAIRY.msisdn, "dairy_cow", 6_000_000, 12, "sapi", "demo:dairy:apply", _at(start - timedelta(days=3), WIB)
+    )
     loan = bank.disburse(app.reference, _at(start, WIB), start)
     first_due = loan.instalments[0].due_date
     bank.post(DAIRY.msisdn, -5_500_000, "withdrawal", "banking.tx.withdrawal", _at(start, WIB, 14), "demo:dairy:cow")
     bank.repay_next_instalment(DAIRY.msisdn, loan.id, "demo:dairy:repay1", _at(first_due, WIB, 10))
-    _history(bank, DAIRY, today, [(25, 1_180_000, "deposit", "banking.tx.milk_payment"),
-                                  (15, 1_210_000, "deposit", "banking.tx.milk_payment"),
-                                  (9, -300_000, "withdrawal", "banking.tx.withdrawal"),
-                                  (5, 1_195_000, "deposit", "banking.tx.milk_payment")])
+    _history(
+        bank,
+        DAIRY,
+        today,
+        [
+            (25, 1_180_000, "deposit", "banking.tx.milk_payment"),
+            (15, 1_210_000, "deposit", "banking.tx.milk_payment"),
+            (9, -300_000, "withdrawal", "banking.tx.withdrawal"),
+            (5, 1_195_000, "deposit", "banking.tx.milk_payment"),
+        ],
+    )
 
 
 def _seaweed(bank: SqlBank, now: datetime) -> None:
     today = now.astimezone(ZoneInfo(WITA)).date()
     start = today - timedelta(days=45 + DAYS_OVERDUE)
-    _history(bank, SEAWEED, today, [(80, 850_000, "deposit", "banking.tx.seaweed_sale"),
-                                    (70, 250_000, "deposit", "banking.tx.deposit")])
-    app = bank.submit_application(SEAWEED.msisdn, "seaweed_harvest", 3_000_000, 6, "bibit dan tali",
-                                  "demo:seaweed:apply", _at(start - timedelta(days=4), WITA))
+    _history(
+        bank,
+        SEAWEED,
+        today,
+        [(80, 850_000, "deposit", "banking.tx.seaweed_sale"), (70, 250_000, "deposit", "banking.tx.deposit")],
+    )
+    app = bank.submit_application(
+        SEAWEED.msisdn,
+        "seaweed_harvest",
+        3_000_000,
+        6,
+        "bibit dan tali",
+        "demo:seaweed:apply",
+        _at(start - timedelta(days=4), WITA),
+    )
     bank.disburse(app.reference, _at(start, WITA), start)
-    _history(bank, SEAWEED, today, [(48, -2_900_000, "withdrawal", "banking.tx.withdrawal"),
-                                    (12, 40_000, "deposit", "banking.tx.deposit")])
+    _history(
+        bank,
+        SEAWEED,
+        today,
+        [(48, -2_900_000, "withdrawal", "banking.tx.withdrawal"), (12, 40_000, "deposit", "banking.tx.deposit")],
+    )
 
 
 def _patchouli(bank: SqlBank, now: datetime) -> None:
     today = now.astimezone(ZoneInfo(WIB)).date()
-    _history(bank, PATCHOULI, today, [(120, 4_200_000, "deposit", "banking.tx.patchouli_sale"),
-                                      (60, -1_000_000, "withdrawal", "banking.tx.withdrawal"),
-                                      (30, 3_900_000, "deposit", "banking.tx.patchouli_sale"),
-                                      (10, -750_000, "withdrawal", "banking.tx.withdrawal")])
-    bank.submit_application(PATCHOULI.msisdn, "patchouli", 10_000_000, 12, "penyulingan", "demo:patchouli:apply",
-                            now - timedelta(days=1))
+    _history(
+        bank,
+        PATCHOULI,
+        today,
+        [
+            (120, 4_200_000, "deposit", "banking.tx.patchouli_sale"),
+            (60, -1_000_000, "withdrawal", "banking.tx.withdrawal"),
+            (30, 3_900_000, "deposit", "banking.tx.patchouli_sale"),
+            (10, -750_000, "withdrawal", "banking.tx.withdrawal"),
+        ],
+    )
+    bank.submit_application(
+        PATCHOULI.msisdn, "patchouli", 10_000_000, 12, "penyulingan", "demo:patchouli:apply", now - timedelta(days=1)
+    )
 
 
 def seed(bank_or_engine: SqlBank | Engine, now: datetime) -> SqlBank:
@@ -99,8 +143,7 @@ def seed(bank_or_engine: SqlBank | Engine, now: datetime) -> SqlBank:
         return bank
     created = now - timedelta(days=200)
     for who in DEMO_CUSTOMERS:
-        bank.add_customer(who.msisdn, who.name, who.tz, who.lang, created, value_chain=who.value_chain,
-                          place=who.place)
+        bank.add_customer(who.msisdn, who.name, who.tz, who.lang, created, value_chain=who.value_chain, place=who.place)
         if who.pin:
             bank.register_pin(who.msisdn, who.pin)
     _dairy(bank, now)
@@ -116,8 +159,9 @@ def demo_table() -> str:
     rows = [("Name", "Number", "PIN", "Place", "Time zone")]
     rows += [(c.name, c.msisdn, c.pin or "(none: activation code below)", c.place, c.tz) for c in DEMO_CUSTOMERS]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-                     for row in rows)
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
 
 
 def seed_database(url: str, now: datetime | None = None, pepper: str = "", access: AccessPolicy | None = None) -> str:
@@ -135,8 +179,10 @@ def seed_database(url: str, now: datetime | None = None, pepper: str = "", acces
         seed(bank, moment)
         code = bank.issue_activation(UNREGISTERED.msisdn, moment)
         days = bank.access.activation_ttl.days
-        return (f"demo customers created:\n{demo_table()}\n\n{UNREGISTERED.name} ({UNREGISTERED.msisdn}) has no PIN"
-                f" yet: her activation code is {code} (valid {days} days; shown only now; a new one:"
-                f" jembatan customers activate {UNREGISTERED.msisdn})")
+        return (
+            f"demo customers created:\n{demo_table()}\n\n{UNREGISTERED.name} ({UNREGISTERED.msisdn}) has no PIN"
+            f" yet: her activation code is {code} (valid {days} days; shown only now; a new one:"
+            f" jembatan customers activate {UNREGISTERED.msisdn})"
+        )
     finally:
         engine.dispose()

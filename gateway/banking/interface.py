@@ -278,8 +278,14 @@ class Bank(Protocol):
         ...
 
     def submit_application(
-        self, msisdn: str, product_code: str, amount: int, tenor: int, purpose: str,
-        idempotency_key: str, now: datetime,
+        self,
+        msisdn: str,
+        product_code: str,
+        amount: int,
+        tenor: int,
+        purpose: str,
+        idempotency_key: str,
+        now: datetime,
     ) -> LoanApplication:
         """Raises ValueError for a request `loan_request_problem` refuses, LookupError for an unknown customer."""
         ...
@@ -291,7 +297,11 @@ class Bank(Protocol):
         ...
 
     def repay_next_instalment(
-        self, msisdn: str, loan_id: int | None, idempotency_key: str, now: datetime,
+        self,
+        msisdn: str,
+        loan_id: int | None,
+        idempotency_key: str,
+        now: datetime,
     ) -> RepayResult: ...
 
     def borrower_time_zones(self) -> list[str]: ...  # for reminders, as `due_instalments` (DueInstalments)

@@ -54,8 +54,21 @@ class SqlBank(Lending, CustomerAccess, DueReads):
         """Read at every dial, so a single Core statement rather than an ORM transaction."""
         with self.reading() as connection:
             row = connection.execute(CUSTOMER_BY_MSISDN, {"msisdn": msisdn}).first()
-        return Customer(row.id, row.msisdn, row.name, row.tz, row.lang, row.pin_hash is not None, row.locked,
-                        row.value_chain, row.place) if row else None
+        return (
+            Customer(
+                row.id,
+                row.msisdn,
+                row.name,
+                row.tz,
+                row.lang,
+                row.pin_hash is not None,
+                row.locked,
+                row.value_chain,
+                row.place,
+            )
+            if row
+            else None
+        )
 
     def customer_language(self, msisdn: str) -> str | None:
         with self.reading() as connection:
@@ -65,15 +78,27 @@ class SqlBank(Lending, CustomerAccess, DueReads):
         if not (lang.isascii() and lang.isalpha() and 0 < len(lang) <= LANG_LENGTH):
             raise ValueError("a language code is 1-8 ASCII letters")
         with self.transaction() as session:
-            session.execute(update(CustomerRow).where(CustomerRow.msisdn == msisdn, CustomerRow.lang != lang)
-                            .values(lang=lang))
+            session.execute(
+                update(CustomerRow).where(CustomerRow.msisdn == msisdn, CustomerRow.lang != lang).values(lang=lang)
+            )
 
-    def add_customer(self, msisdn: str, name: str, tz: str, lang: str, now: datetime, *,
-                     value_chain: str = "", place: str = "") -> Customer:
+    def add_customer(
+        self, msisdn: str, name: str, tz: str, lang: str, now: datetime, *, value_chain: str = "", place: str = ""
+    ) -> Customer:
         """Operator action: a new customer with an empty savings account, no PIN yet."""
         with self.transaction() as session:
-            row = CustomerRow(msisdn=msisdn, name=name, tz=tz, lang=lang, value_chain=value_chain, place=place,
-                              pin_hash=None, failed_pin_attempts=0, locked=False, created_at=now)
+            row = CustomerRow(
+                msisdn=msisdn,
+                name=name,
+                tz=tz,
+                lang=lang,
+                value_chain=value_chain,
+                place=place,
+                pin_hash=None,
+                failed_pin_attempts=0,
+                locked=False,
+                created_at=now,
+            )
             session.add(row)
             session.flush()
             session.add(AccountRow(number=f"{row.id:010d}", customer_id=row.id, balance=0))
@@ -190,13 +215,17 @@ class SqlBank(Lending, CustomerAccess, DueReads):
             if customer is None:
                 return ()
             rows = session.scalars(
-                select(SavingsTxRow).join(AccountRow).where(AccountRow.customer_id == customer.id)
-                .order_by(SavingsTxRow.posted_at.desc(), SavingsTxRow.id.desc()).limit(limit)
+                select(SavingsTxRow)
+                .join(AccountRow)
+                .where(AccountRow.customer_id == customer.id)
+                .order_by(SavingsTxRow.posted_at.desc(), SavingsTxRow.id.desc())
+                .limit(limit)
             )
             return tuple(records.savings_tx(row) for row in rows)
 
-    def post(self, msisdn: str, amount: int, kind: str, description: str, now: datetime,
-             idempotency_key: str | None = None) -> SavingsTransaction:
+    def post(
+        self, msisdn: str, amount: int, kind: str, description: str, now: datetime, idempotency_key: str | None = None
+    ) -> SavingsTransaction:
         """Operator or teller movement (deposit > 0, withdrawal < 0); once per idempotency key.
 
         Raises LookupError for an unknown customer, InsufficientBalance if it would go below zero.
@@ -213,8 +242,16 @@ class SqlBank(Lending, CustomerAccess, DueReads):
                     raise
                 return records.savings_tx(done)
 
-    def _post(self, session: Session, msisdn: str, amount: int, kind: str, description: str, now: datetime,
-              idempotency_key: str | None) -> SavingsTransaction:
+    def _post(
+        self,
+        session: Session,
+        msisdn: str,
+        amount: int,
+        kind: str,
+        description: str,
+        now: datetime,
+        idempotency_key: str | None,
+    ) -> SavingsTransaction:
         if idempotency_key is not None:
             done = session.scalar(select(SavingsTxRow).where(SavingsTxRow.idempotency_key == idempotency_key))
             if done is not None:
@@ -226,8 +263,15 @@ class SqlBank(Lending, CustomerAccess, DueReads):
         if account.balance + amount < 0:
             raise InsufficientBalance(f"balance {account.balance} cannot pay {-amount}")
         account.balance += amount
-        row = SavingsTxRow(account_id=account.id, posted_at=now, amount=amount, kind=kind, description=description,
-                           balance_after=account.balance, idempotency_key=idempotency_key)
+        row = SavingsTxRow(
+            account_id=account.id,
+            posted_at=now,
+            amount=amount,
+            kind=kind,
+            description=description,
+            balance_after=account.balance,
+            idempotency_key=idempotency_key,
+        )
         session.add(row)
         session.flush()
         return records.savings_tx(row)

@@ -56,8 +56,9 @@ class Lending(Store):
         return schedule.quote(product, amount, tenor, start)
 
     # --- applications ---------------------------------------------------------------------------
-    def submit_application(self, msisdn: str, product_code: str, amount: int, tenor: int, purpose: str,
-                           idempotency_key: str, now: datetime) -> LoanApplication:
+    def submit_application(
+        self, msisdn: str, product_code: str, amount: int, tenor: int, purpose: str, idempotency_key: str, now: datetime
+    ) -> LoanApplication:
         problem = loan_request_problem(self.product(product_code), amount, tenor)
         if problem is not None:
             raise ValueError(problem.value)
@@ -76,17 +77,33 @@ class Lending(Store):
     def _application_by_key(session: Session, key: str) -> ApplicationRow | None:
         return session.scalar(select(ApplicationRow).where(ApplicationRow.idempotency_key == key))
 
-    def _submit(self, session: Session, msisdn: str, product_code: str, amount: int, tenor: int, purpose: str,
-                idempotency_key: str, now: datetime) -> LoanApplication:
+    def _submit(
+        self,
+        session: Session,
+        msisdn: str,
+        product_code: str,
+        amount: int,
+        tenor: int,
+        purpose: str,
+        idempotency_key: str,
+        now: datetime,
+    ) -> LoanApplication:
         customer = self.customer_row(session, msisdn, lock=True)
         if customer is None:
             raise LookupError("no such customer")
         if done := self._application_by_key(session, idempotency_key):
             return records.application(done)
-        row = ApplicationRow(reference=new_reference("PJ"), customer_id=customer.id, product_code=product_code,
-                             amount=amount, tenor=tenor, purpose=purpose[:MAX_PURPOSE_CHARS],
-                             status=ApplicationStatus.SUBMITTED.value, submitted_at=now,
-                             idempotency_key=idempotency_key)
+        row = ApplicationRow(
+            reference=new_reference("PJ"),
+            customer_id=customer.id,
+            product_code=product_code,
+            amount=amount,
+            tenor=tenor,
+            purpose=purpose[:MAX_PURPOSE_CHARS],
+            status=ApplicationStatus.SUBMITTED.value,
+            submitted_at=now,
+            idempotency_key=idempotency_key,
+        )
         session.add(row)
         session.flush()
         log.info("application %s submitted by %s", row.reference, mask_msisdn(msisdn))
@@ -119,18 +136,41 @@ class Lending(Store):
                 raise ValueError(f"product {app.product_code} is no longer offered")
             customer = session.get_one(CustomerRow, app.customer_id)
             plan = schedule.build_schedule(product, app.amount, app.tenor, start or local_date(now, customer.tz))
-            loan = LoanRow(application=app, customer_id=app.customer_id, product_code=app.product_code,
-                           principal=app.amount, status=LoanStatus.ACTIVE.value, disbursed_at=now,
-                           instalments=[InstalmentRow(number=i.number, due_date=i.due_date, principal=i.principal,
-                                                      interest=i.interest, fee=i.fee, amount=i.amount, paid_amount=0)
-                                        for i in plan])
+            loan = LoanRow(
+                application=app,
+                customer_id=app.customer_id,
+                product_code=app.product_code,
+                principal=app.amount,
+                status=LoanStatus.ACTIVE.value,
+                disbursed_at=now,
+                instalments=[
+                    InstalmentRow(
+                        number=i.number,
+                        due_date=i.due_date,
+                        principal=i.principal,
+                        interest=i.interest,
+                        fee=i.fee,
+                        amount=i.amount,
+                        paid_amount=0,
+                    )
+                    for i in plan
+                ],
+            )
             session.add(loan)
             account = self.account_row(session, customer.id, lock=True)
             assert account is not None
             account.balance += app.amount
-            session.add(SavingsTxRow(account_id=account.id, posted_at=now, amount=app.amount, kind="disbursement",
-                                     description="banking.tx.disbursement", balance_after=account.balance,
-                                     idempotency_key=f"disburse:{reference}"))
+            session.add(
+                SavingsTxRow(
+                    account_id=account.id,
+                    posted_at=now,
+                    amount=app.amount,
+                    kind="disbursement",
+                    description="banking.tx.disbursement",
+                    balance_after=account.balance,
+                    idempotency_key=f"disburse:{reference}",
+                )
+            )
             app.status = ApplicationStatus.DISBURSED.value
             session.flush()
             return records.loan(loan)
@@ -142,20 +182,34 @@ class Lending(Store):
             if customer is None:
                 return LoanSummary()
             apps = session.scalars(
-                select(ApplicationRow).where(ApplicationRow.customer_id == customer.id,
-                                             ApplicationRow.status != ApplicationStatus.DISBURSED.value)
-                .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id.desc()))
-            loans = session.scalars(select(LoanRow).where(LoanRow.customer_id == customer.id)
-                                    .order_by(LoanRow.disbursed_at.desc(), LoanRow.id.desc()))
+                select(ApplicationRow)
+                .where(
+                    ApplicationRow.customer_id == customer.id,
+                    ApplicationRow.status != ApplicationStatus.DISBURSED.value,
+                )
+                .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id.desc())
+            )
+            loans = session.scalars(
+                select(LoanRow)
+                .where(LoanRow.customer_id == customer.id)
+                .order_by(LoanRow.disbursed_at.desc(), LoanRow.id.desc())
+            )
             ordered = sorted((records.loan(row) for row in loans), key=lambda lo: lo.status is not LoanStatus.ACTIVE)
             return LoanSummary(tuple(records.application(row) for row in apps), tuple(ordered))
 
     @staticmethod
     def _next_instalment(session: Session, customer_id: int, loan_id: int | None) -> InstalmentRow | None:
-        query = (select(InstalmentRow).join(LoanRow, InstalmentRow.loan_id == LoanRow.id)
-                 .where(LoanRow.customer_id == customer_id, LoanRow.status == LoanStatus.ACTIVE.value,
-                        InstalmentRow.paid_amount < InstalmentRow.amount)
-                 .order_by(InstalmentRow.due_date, InstalmentRow.loan_id, InstalmentRow.number).limit(1))
+        query = (
+            select(InstalmentRow)
+            .join(LoanRow, InstalmentRow.loan_id == LoanRow.id)
+            .where(
+                LoanRow.customer_id == customer_id,
+                LoanRow.status == LoanStatus.ACTIVE.value,
+                InstalmentRow.paid_amount < InstalmentRow.amount,
+            )
+            .order_by(InstalmentRow.due_date, InstalmentRow.loan_id, InstalmentRow.number)
+            .limit(1)
+        )
         if loan_id is not None:
             query = query.where(LoanRow.id == loan_id)
         return session.scalar(query)
@@ -169,8 +223,9 @@ class Lending(Store):
             loan = records.loan(session.get_one(LoanRow, row.loan_id))
             return DueInstalment(loan, records.instalment(row), row.due_date < local_date(now, customer.tz))
 
-    def repay_next_instalment(self, msisdn: str, loan_id: int | None, idempotency_key: str,
-                              now: datetime) -> RepayResult:
+    def repay_next_instalment(
+        self, msisdn: str, loan_id: int | None, idempotency_key: str, now: datetime
+    ) -> RepayResult:
         """Debit savings and settle the earliest unpaid instalment, in one transaction, once per key."""
         try:
             with self.transaction() as session:
@@ -196,9 +251,15 @@ class Lending(Store):
         if account.balance < due:
             return InsufficientFunds(account.balance, due)
         account.balance -= due
-        debit = SavingsTxRow(account_id=account.id, posted_at=now, amount=-due, kind="repayment",
-                             description="banking.tx.repayment", balance_after=account.balance,
-                             idempotency_key=f"repay:{key}")
+        debit = SavingsTxRow(
+            account_id=account.id,
+            posted_at=now,
+            amount=-due,
+            kind="repayment",
+            description="banking.tx.repayment",
+            balance_after=account.balance,
+            idempotency_key=f"repay:{key}",
+        )
         session.add(debit)
         instalment.paid_amount, instalment.paid_at = instalment.amount, now
         loan = session.get_one(LoanRow, instalment.loan_id)
@@ -206,9 +267,17 @@ class Lending(Store):
         if outstanding == 0:
             loan.status = LoanStatus.PAID.value
         session.flush()
-        receipt = RepaymentRow(reference=new_reference("BY"), loan_id=loan.id, instalment=instalment,
-                               savings_tx_id=debit.id, amount=due, paid_at=now, savings_balance_after=account.balance,
-                               outstanding_after=outstanding, idempotency_key=key)
+        receipt = RepaymentRow(
+            reference=new_reference("BY"),
+            loan_id=loan.id,
+            instalment=instalment,
+            savings_tx_id=debit.id,
+            amount=due,
+            paid_at=now,
+            savings_balance_after=account.balance,
+            outstanding_after=outstanding,
+            idempotency_key=key,
+        )
         session.add(receipt)
         session.flush()
         log.info("repayment %s of loan %d by %s", receipt.reference, loan.id, mask_msisdn(msisdn))

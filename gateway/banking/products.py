@@ -44,8 +44,9 @@ class _Checker:
             self.add(node.line_of(extra), f"{where}.{key} has unknown key '{extra}'; use one of {', '.join(allowed)}")
         return node
 
-    def integer(self, node: LineMap, key: str, where: str, low: int, high: int | None = None,
-                default: int | None = None) -> int:
+    def integer(
+        self, node: LineMap, key: str, where: str, low: int, high: int | None = None, default: int | None = None
+    ) -> int:
         value = node.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
             bound = f"between {low} and {high}" if high else f"at least {low}"
@@ -56,13 +57,19 @@ class _Checker:
     def percent(self, node: LineMap, key: str, where: str, default: float | None = None) -> Decimal:
         value = node.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-            self.add(node.line_of(key), f"{where}.{key} must be a percentage from 0 to 100 (e.g. 1.5), "
-                                        f"not {value!r}")
+            self.add(node.line_of(key), f"{where}.{key} must be a percentage from 0 to 100 (e.g. 1.5), not {value!r}")
             return Decimal(0)
         return Decimal(str(value))
 
-    def choice(self, node: LineMap, key: str, where: str, enum: Callable[[str], Any], options: list[str],
-               default: str | None = None) -> Any:
+    def choice(
+        self,
+        node: LineMap,
+        key: str,
+        where: str,
+        enum: Callable[[str], Any],
+        options: list[str],
+        default: str | None = None,
+    ) -> Any:
         value = node.get(key, default)
         if value not in options:
             self.add(node.line_of(key), f"{where}.{key} must be one of {', '.join(options)}, not {value!r}")
@@ -118,8 +125,11 @@ def _pattern(check: _Checker, product: LineMap, where: str, tenors: tuple[int, .
     every = check.integer(node, "every_days", where, MIN_CYCLE_DAYS, MAX_CYCLE_DAYS)
     for tenor in tenors:
         if tenor * 30 < every:
-            check.add(product.line_of("tenors"), f"{where}: a {tenor}-month tenor is shorter than one "
-                                                 f"{every}-day harvest cycle; remove it or lengthen it")
+            check.add(
+                product.line_of("tenors"),
+                f"{where}: a {tenor}-month tenor is shorter than one "
+                f"{every}-day harvest cycle; remove it or lengthen it",
+            )
     return RepaymentPattern(kind, every, principal)
 
 
@@ -172,7 +182,6 @@ def read_products(text: str, source_name: str = "menus/products.yaml") -> tuple[
     table: LineMap = data["products"]
     found = [_product(check, str(code), body, table.line_of(code)) for code, body in table.items()]
     return tuple(p for p in found if p is not None), check.problems
-
 
 
 def check_products(path: Path | str = DEFAULT_PATH) -> list[Problem]:

@@ -116,8 +116,9 @@ def build_schedule(product: LoanProduct, principal: int, tenor: int, start: date
     fees = even_split(fee_total, count)
     return tuple(
         Instalment(number=n, due_date=due, principal=p, interest=i, fee=f, amount=p + i + f)
-        for n, (due, p, i, f) in enumerate(zip(due_dates(product, tenor, start), principals, interests, fees,
-                                               strict=True), start=1)
+        for n, (due, p, i, f) in enumerate(
+            zip(due_dates(product, tenor, start), principals, interests, fees, strict=True), start=1
+        )
     )
 
 

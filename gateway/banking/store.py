@@ -58,8 +58,14 @@ def local_date(now: datetime, tz: str) -> date:
 
 
 class Store:
-    def __init__(self, engine: Engine, products: Sequence[LoanProduct] | None = None,
-                 hasher: PasswordHasher | None = None, pepper: str = "", access: AccessPolicy | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        products: Sequence[LoanProduct] | None = None,
+        hasher: PasswordHasher | None = None,
+        pepper: str = "",
+        access: AccessPolicy | None = None,
+    ) -> None:
         self.engine = engine
         self.access = access or AccessPolicy()
         self.products = tuple(load_products() if products is None else products)

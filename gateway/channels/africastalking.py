@@ -21,8 +21,7 @@ def parse(form: Mapping[str, str]) -> Hop:
         msisdn = normalize_msisdn(phone)
     except UnusableNumber as exc:
         raise BadHop("engine.bad_number", str(exc)) from exc
-    return Hop(session_id=session_id, msisdn=msisdn, service_code=service_code, style=InputStyle.CUMULATIVE,
-               text=text)
+    return Hop(session_id=session_id, msisdn=msisdn, service_code=service_code, style=InputStyle.CUMULATIVE, text=text)
 
 
 def render(text: str, end: bool) -> str:

@@ -58,8 +58,12 @@ class BadHop(ValueError):
         self.detail = detail
 
 
-LIMITS = {"session id": MAX_ID_LENGTH, "service code": MAX_SERVICE_CODE_LENGTH, "phone": MAX_PHONE_LENGTH,
-          "text": MAX_TEXT_LENGTH}
+LIMITS = {
+    "session id": MAX_ID_LENGTH,
+    "service code": MAX_SERVICE_CODE_LENGTH,
+    "phone": MAX_PHONE_LENGTH,
+    "text": MAX_TEXT_LENGTH,
+}
 
 
 def check_fields(session_id: str, service_code: str, phone: str, text: str) -> None:

@@ -39,8 +39,9 @@ def parse(body: Any) -> Hop:
         number = normalize_msisdn(msisdn)
     except UnusableNumber as exc:
         raise BadHop("engine.bad_number", str(exc)) from exc
-    return Hop(session_id=session_id, msisdn=number, service_code=code, style=InputStyle.NEWEST, text=text,
-               sequence=sequence)
+    return Hop(
+        session_id=session_id, msisdn=number, service_code=code, style=InputStyle.NEWEST, text=text, sequence=sequence
+    )
 
 
 def echo_id(body: Any) -> str:

@@ -61,8 +61,11 @@ def check_graph(menu: Menu) -> list[Problem]:
 def _dangling_exits(menu: Menu) -> list[Problem]:
     screens = menu.screens
     problems = [
-        Problem(screen.source, line,
-                f"screen '{screen.id}': {what} goes to unknown screen '{target}'{did_you_mean(target, screens)}")
+        Problem(
+            screen.source,
+            line,
+            f"screen '{screen.id}': {what} goes to unknown screen '{target}'{did_you_mean(target, screens)}",
+        )
         for screen in screens.values()
         for target, line, what in targets(screen)
         if target not in screens
@@ -81,14 +84,18 @@ def _unreachable_or_dead_ends(menu: Menu) -> list[Problem]:
     reachable = _walk(screens, [menu.start, *(menu.pin.on.values() if menu.pin else ())])
     ending = _reaches_end(screens)
     problems = [
-        Problem(screen.source, screen.line,
-                f"screen '{screen.id}' cannot be reached from '{menu.start}'; link it from a menu or remove it")
+        Problem(
+            screen.source,
+            screen.line,
+            f"screen '{screen.id}' cannot be reached from '{menu.start}'; link it from a menu or remove it",
+        )
         for screen in screens.values()
         if screen.id not in reachable
     ]
     problems.extend(
-        Problem(screen.source, screen.line,
-                f"screen '{screen.id}' is a dead end: no path from it leads to an 'end' screen")
+        Problem(
+            screen.source, screen.line, f"screen '{screen.id}' is a dead end: no path from it leads to an 'end' screen"
+        )
         for screen in screens.values()
         if screen.id in reachable and screen.id not in ending
     )
@@ -182,8 +189,7 @@ def _compare(catalog: Catalog, lang: str, key: str, base: Template, source: str,
             Problem(
                 file,
                 template.line,
-                f"'{key}' lacks placeholder(s) {_names(lacks)} that "
-                f"{base.where} uses; add them",
+                f"'{key}' lacks placeholder(s) {_names(lacks)} that {base.where} uses; add them",
             )
         )
     if adds:

@@ -32,7 +32,12 @@ def check_option_labels(menu: Menu, catalog: Catalog) -> list[Problem]:
                 label = catalog.render(lang, option.label).strip()
                 if label.casefold() in reserved:
                     template = catalog.templates[lang][option.label]
-                    problems.append(Problem(template.source, template.line,
-                                            f"'{option.label}' reads '{label}' like a page key beside it; "
-                                            "word the option or engine.more/engine.nav differently"))
+                    problems.append(
+                        Problem(
+                            template.source,
+                            template.line,
+                            f"'{option.label}' reads '{label}' like a page key beside it; "
+                            "word the option or engine.more/engine.nav differently",
+                        )
+                    )
     return problems

@@ -86,8 +86,11 @@ def paginate(
     texts, spans = [], []
     for number, group in enumerate(groups):
         last = number == len(groups) - 1
-        texts.append("\n".join([*(text for text, _i in group), *([] if last else [more]),
-                                *(footers.last if last else footers.every)]))
+        texts.append(
+            "\n".join(
+                [*(text for text, _i in group), *([] if last else [more]), *(footers.last if last else footers.every)]
+            )
+        )
         shown = [index for _t, index in group if index is not None]
         spans.append((shown[0], shown[-1] + 1) if shown else (at, at))
     return Paged(texts, spans, [number for _text, number in pieces])
@@ -104,4 +107,3 @@ def _group(pieces: list[tuple[str, int | None]], room: int) -> list[list[tuple[s
         pages[-1].append((text, index))
         used += cost
     return pages
-

@@ -43,9 +43,18 @@ class SessionState:
         small; `SHORT_NAMES`)."""
         data: dict[str, Any] = {"v": self.menu_version, "s": self.screen, "l": self.lang}
         optional = (
-            ("h", self.home), ("hi", self.history), ("va", self.vars), ("p", self.page), ("ok", self.pin_ok),
-            ("pt", self.pin_target), ("n", self.step_no), ("rs", self.resume), ("rd", self.redo),
-            ("ra", self.redo_at), ("a", self.answers), ("no", self.notice),
+            ("h", self.home),
+            ("hi", self.history),
+            ("va", self.vars),
+            ("p", self.page),
+            ("ok", self.pin_ok),
+            ("pt", self.pin_target),
+            ("n", self.step_no),
+            ("rs", self.resume),
+            ("rd", self.redo),
+            ("ra", self.redo_at),
+            ("a", self.answers),
+            ("no", self.notice),
         )
         for key, value in optional:
             if value:
@@ -82,8 +91,9 @@ class SessionState:
         target = self.redo or (self.pin_target or "" if at_pin else self.screen)
         kept = {key: self.vars[key] for key in self.answers if plain_answer(self.vars.get(key))}
         history = self.history[: self.redo_at] if self.redo else list(self.history)
-        copy = SessionState(self.menu_version, target, self.lang, home=self.home, history=history,
-                            vars=kept, answers=list(kept))
+        copy = SessionState(
+            self.menu_version, target, self.lang, home=self.home, history=history, vars=kept, answers=list(kept)
+        )
         if self.pin_ok or at_pin:
             copy.screen, copy.redo, copy.pin_target = PIN_SCREEN, target, self.pin_target if at_pin else None
             copy.redo_at = len(history)
@@ -97,13 +107,28 @@ class SessionState:
         return cls.from_dict(json.loads(text))
 
 
-SHORT_NAMES = {"menu_version": "v", "screen": "s", "lang": "l", "home": "h", "history": "hi", "vars": "va",
-               "page": "p", "pin_ok": "ok", "pin_target": "pt", "step_no": "n", "resume": "rs", "redo": "rd",
-               "redo_at": "ra", "answers": "a", "notice": "no"}
+SHORT_NAMES = {
+    "menu_version": "v",
+    "screen": "s",
+    "lang": "l",
+    "home": "h",
+    "history": "hi",
+    "vars": "va",
+    "page": "p",
+    "pin_ok": "ok",
+    "pin_target": "pt",
+    "step_no": "n",
+    "resume": "rs",
+    "redo": "rd",
+    "redo_at": "ra",
+    "answers": "a",
+    "notice": "no",
+}
 """The stored name of each field (`to_dict`); every session of a busy bank is in Redis, so names cost."""
 LONG_NAMES = {short: name for name, short in SHORT_NAMES.items()}
 _ENCODERS: dict[str, Callable[[Any], Any]] = {
-    "hi": list, "a": list,
+    "hi": list,
+    "a": list,
     "va": lambda values: {key: _encode(value) for key, value in values.items()},
     "no": lambda notice: [notice[0], _encode(dict(notice[1])), notice[2]],
 }

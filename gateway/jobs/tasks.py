@@ -1,9 +1,9 @@
 """RQ job functions. Arguments are plain ids; each worker process builds what the jobs need from Settings once.
 
-    enqueue_outbox(queue, ids)  ->  send_outbox_batch(ids)     (gateway.sms.outbox)
-    PERIODIC_JOBS               ->  requeue_pending_outbox(), sweep_outbox()   every minute
-                                    scan_reminders()                            every half hour
-    purge_messages_job()                                                         daily
+enqueue_outbox(queue, ids)  ->  send_outbox_batch(ids)     (gateway.sms.outbox)
+PERIODIC_JOBS               ->  requeue_pending_outbox(), sweep_outbox()   every minute
+                                scan_reminders()                            every half hour
+purge_messages_job()                                                         daily
 """
 
 from __future__ import annotations
@@ -46,8 +46,9 @@ def _build() -> OutboxContext:
     from gateway.storage.db import make_engine
 
     settings = Settings.from_env()
-    return build_outbox_context(settings, connect_redis(settings.redis_url), make_engine(settings.database_url),
-                                utc_now)
+    return build_outbox_context(
+        settings, connect_redis(settings.redis_url), make_engine(settings.database_url), utc_now
+    )
 
 
 def send_outbox_batch(ids: list[int]) -> dict[str, int]:
@@ -77,8 +78,9 @@ def reminder_setup() -> ReminderSetup:
     with _lock:
         if not _reminders:
             settings = Settings.from_env()
-            _reminders.append(ReminderSetup.load(make_engine(settings.database_url), settings.menus_dir,
-                                                 settings.locales_dir))
+            _reminders.append(
+                ReminderSetup.load(make_engine(settings.database_url), settings.menus_dir, settings.locales_dir)
+            )
         return _reminders[0]
 
 

@@ -67,8 +67,10 @@ def cmd_history(args: argparse.Namespace, settings: Settings, store: ReleaseStor
     for index, event in enumerate(events):
         mark = "current" if index == 0 else ""
         note = f" ({event.note})" if event.note else ""
-        print(f"{mark:<8}{event.made_at:%Y-%m-%d %H:%M:%S} UTC  {event.hash}  {event.action:<11} "
-              f"by {event.made_by}: {event.summary}{note}")
+        print(
+            f"{mark:<8}{event.made_at:%Y-%m-%d %H:%M:%S} UTC  {event.hash}  {event.action:<11} "
+            f"by {event.made_by}: {event.summary}{note}"
+        )
     return 0
 
 
@@ -123,8 +125,11 @@ def guarded(command: Any) -> Any:
         except UnknownRelease as exc:
             print(f"jembatan: {exc.args[0]}", file=sys.stderr)
         except StoreError as exc:
-            print(f"jembatan: the release store cannot be used ({exc}); is DATABASE_URL right, and the database "
-                  "migrated (jembatan db upgrade)?", file=sys.stderr)
+            print(
+                f"jembatan: the release store cannot be used ({exc}); is DATABASE_URL right, and the database "
+                "migrated (jembatan db upgrade)?",
+                file=sys.stderr,
+            )
         return 1
 
     return run

@@ -55,5 +55,6 @@ def release_paths(menus_dir: Path, locales_dir: Path) -> dict[str, Path]:
 
 
 def snapshot(menus_dir: Path, locales_dir: Path) -> Release:
-    return Release({name: path.read_text(encoding="utf-8") for name, path in release_paths(menus_dir,
-                                                                                          locales_dir).items()})
+    return Release(
+        {name: path.read_text(encoding="utf-8") for name, path in release_paths(menus_dir, locales_dir).items()}
+    )

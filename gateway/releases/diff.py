@@ -32,8 +32,11 @@ class ReleaseDiff:
 
     def summary(self) -> str:
         """One line for the history: `screens +1 -0 ~2, texts +0 -0 ~1`."""
-        parts = [f"{name} {changes.counts()}" for name, changes in
-                 (("screens", self.screens), ("texts", self.texts), ("settings", self.settings)) if changes]
+        parts = [
+            f"{name} {changes.counts()}"
+            for name, changes in (("screens", self.screens), ("texts", self.texts), ("settings", self.settings))
+            if changes
+        ]
         return ", ".join(parts) or "no screen or text changed"
 
     def lines(self) -> list[str]:
@@ -57,8 +60,9 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any]) -> Changes:
 def diff(old: Release, new: Release) -> ReleaseDiff:
     old_screens, old_settings = _menu_parts(old)
     new_screens, new_settings = _menu_parts(new)
-    return ReleaseDiff(compare(old_screens, new_screens), compare(_texts(old), _texts(new)),
-                       compare(old_settings, new_settings))
+    return ReleaseDiff(
+        compare(old_screens, new_screens), compare(_texts(old), _texts(new)), compare(old_settings, new_settings)
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -94,7 +98,12 @@ def _texts(release: Release) -> dict[str, str]:
     for name, text in release.locale_files():
         lang = name.rsplit("/", 1)[-1].split(".")[0]
         table, _problems = read_catalog_text(text, name)
-        out.update({f"{lang}:{key}": "".join(literal + (f"{{{field}}}" if field else "")
-                                             for literal, field in template.parts)
-                    for key, template in table.items()})
+        out.update(
+            {
+                f"{lang}:{key}": "".join(
+                    literal + (f"{{{field}}}" if field else "") for literal, field in template.parts
+                )
+                for key, template in table.items()
+            }
+        )
     return out

@@ -58,8 +58,13 @@ class ReleaseStore:
 
     def put(self, release: Release, by: str, note: str = "", now: datetime | None = None) -> bool:
         """Keep a release; False when it was kept already (a release never changes: same hash, same files)."""
-        row = {"hash": release.hash, "content": release.to_json(), "created_at": now or utc_now(),
-               "created_by": by[:NAME_LENGTH], "note": note}
+        row = {
+            "hash": release.hash,
+            "content": release.to_json(),
+            "created_at": now or utc_now(),
+            "created_by": by[:NAME_LENGTH],
+            "note": note,
+        }
         try:
             with self.engine.begin() as connection:
                 if connection.execute(sa.select(releases.c.hash).where(releases.c.hash == row["hash"])).first():
@@ -79,22 +84,34 @@ class ReleaseStore:
     def resolve(self, prefix: str) -> list[str]:
         """The stored hashes that start with `prefix` (an operator types a few characters)."""
         with self._reading() as connection:
-            return list(connection.execute(sa.select(releases.c.hash).where(
-                releases.c.hash.startswith(prefix, autoescape=True)).limit(10)).scalars())
+            return list(
+                connection.execute(
+                    sa.select(releases.c.hash).where(releases.c.hash.startswith(prefix, autoescape=True)).limit(10)
+                ).scalars()
+            )
 
     def current(self) -> str | None:
         with self._reading() as connection:
             found: str | None = connection.execute(
-                sa.select(events.c.hash).order_by(events.c.id.desc()).limit(1)).scalar()
+                sa.select(events.c.hash).order_by(events.c.id.desc()).limit(1)
+            ).scalar()
             return found
 
-    def make_current(self, release_hash: str, action: str, by: str, note: str = "", summary: str = "",
-                     now: datetime | None = None) -> None:
+    def make_current(
+        self, release_hash: str, action: str, by: str, note: str = "", summary: str = "", now: datetime | None = None
+    ) -> None:
         try:
             with self.engine.begin() as connection:
-                connection.execute(events.insert().values(
-                    hash=release_hash, action=action, made_at=now or utc_now(), made_by=by[:NAME_LENGTH], note=note,
-                    summary=summary))
+                connection.execute(
+                    events.insert().values(
+                        hash=release_hash,
+                        action=action,
+                        made_at=now or utc_now(),
+                        made_by=by[:NAME_LENGTH],
+                        note=note,
+                        summary=summary,
+                    )
+                )
         except SQLAlchemyError as exc:
             raise StoreError(_cause(exc)) from exc
 
@@ -102,10 +119,7 @@ class ReleaseStore:
         """Newest first; the first is the current release."""
         with self._reading() as connection:
             rows = connection.execute(sa.select(events).order_by(events.c.id.desc()).limit(limit)).all()
-        return [Event(row.id, row.hash, row.action, row.made_at, row.made_by, row.note, row.summary)
-                for row in rows]
-
-
+        return [Event(row.id, row.hash, row.action, row.made_at, row.made_by, row.note, row.summary) for row in rows]
 
 
 def _cause(exc: SQLAlchemyError) -> str:

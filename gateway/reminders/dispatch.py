@@ -80,9 +80,7 @@ def dispatch_due(engine: Engine, queue: Queue, now: datetime, batch_size: int = 
     for ids in batches:
         with engine.begin() as connection:
             connection.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id.in_(ids), OutboxRow.enqueued_at.is_(None))
-                .values(enqueued_at=now)
+                update(OutboxRow).where(OutboxRow.id.in_(ids), OutboxRow.enqueued_at.is_(None)).values(enqueued_at=now)
             )
     enqueue_send_batches(queue, batches, SEND_JOB)
     return sum(len(ids) for ids in batches)

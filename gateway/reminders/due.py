@@ -50,8 +50,12 @@ def due_batches(
 
     The bank reads on connections of its own, so the caller writes each batch in a transaction of its own.
     """
-    query = DueQuery(due_date_for(rule, local_day), tz, frozenset(rule.loan_states),
-                     None if rule.products is None else frozenset(rule.products))
+    query = DueQuery(
+        due_date_for(rule, local_day),
+        tz,
+        frozenset(rule.loan_states),
+        None if rule.products is None else frozenset(rule.products),
+    )
     carry: list[BorrowerInstalment] = []
     for page in bank.due_instalments(query, batch_size):
         if unreminded_only:
@@ -69,8 +73,13 @@ def _unreminded(engine: Engine, page: list[BorrowerInstalment], offset_days: int
         return page
     ids = [item.instalment_id for item in page]
     with Session(engine) as db, db.begin():
-        reminded = set(db.scalars(select(ReminderRow.instalment_id).where(
-            ReminderRow.offset_days == offset_days, ReminderRow.instalment_id.in_(ids))))
+        reminded = set(
+            db.scalars(
+                select(ReminderRow.instalment_id).where(
+                    ReminderRow.offset_days == offset_days, ReminderRow.instalment_id.in_(ids)
+                )
+            )
+        )
     return [item for item in page if item.instalment_id not in reminded]
 
 

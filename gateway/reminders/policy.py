@@ -275,4 +275,3 @@ def load_policy(path: Path = DEFAULT_PATH) -> Policy:
     if policy is None:
         raise PolicyError(problems)
     return policy
-

@@ -84,8 +84,13 @@ def split_parts(body: str, size: int = PART_CHARS) -> list[str]:
 class AggregatorProvider:
     """Sends through the aggregator with `requests` (a session of its own, every call bounded by a timeout)."""
 
-    def __init__(self, account: AggregatorAccount, *, timeout_s: float = DEFAULT_TIMEOUT_S,
-                 session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        account: AggregatorAccount,
+        *,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        session: requests.Session | None = None,
+    ) -> None:
         if not account.send_url:
             raise ValueError("the aggregator's send URL is required")
         self._account = account
@@ -115,9 +120,16 @@ class AggregatorProvider:
         return None
 
     def _send_part(self, to: str, text: str, part_id: str) -> None:
-        params = {"userid": self._account.userid, "password": self._account.password,
-                  "original": self._account.sender, "sendto": to.lstrip("+"), "message": text,
-                  "messageid": part_id, "dcs": "0", "udhl": "0"}
+        params = {
+            "userid": self._account.userid,
+            "password": self._account.password,
+            "original": self._account.sender,
+            "sendto": to.lstrip("+"),
+            "message": text,
+            "messageid": part_id,
+            "dcs": "0",
+            "udhl": "0",
+        }
         try:
             response = self._session.get(self._account.send_url, params=params, timeout=self._timeout_s)
         except requests.exceptions.ReadTimeout as exc:
@@ -127,14 +139,16 @@ class AggregatorProvider:
         status = response.status_code
         if status == TOO_MANY_REQUESTS or status >= 500:
             retry_after = ascii_int(response.headers.get("Retry-After", ""))
-            raise TemporaryFailure(f"HTTP {status}", status=status,
-                                   retry_after_s=float(retry_after) if retry_after is not None else None)
+            raise TemporaryFailure(
+                f"HTTP {status}", status=status, retry_after_s=float(retry_after) if retry_after is not None else None
+            )
         answer = response.text.strip()[:16]
         if status == 200 and answer == ACCEPTED:
             return
         if answer in PERMANENT_ANSWERS:
-            raise PermanentFailure(PERMANENT_ANSWERS[answer], FailureReason.CREDENTIALS,
-                                   f"aggregator answered {answer}", status=status)
+            raise PermanentFailure(
+                PERMANENT_ANSWERS[answer], FailureReason.CREDENTIALS, f"aggregator answered {answer}", status=status
+            )
         raise PermanentFailure(status, FailureReason.REJECTED, f"aggregator answered HTTP {status}", status=status)
 
     def close(self) -> None:

@@ -113,8 +113,21 @@ class Inbox:
         if self.effects is None or not decision.durable:
             return []
         reply = decision.reply
-        replies = [] if reply is None else [Effect(SMS, {"key": key, "body": body, "purpose": reply.purpose,
-                                                         "validity_s": int(reply.validity.total_seconds())})]
+        replies = (
+            []
+            if reply is None
+            else [
+                Effect(
+                    SMS,
+                    {
+                        "key": key,
+                        "body": body,
+                        "purpose": reply.purpose,
+                        "validity_s": int(reply.validity.total_seconds()),
+                    },
+                )
+            ]
+        )
         pending = self.effects.pending(sender, [*replies, *decision.effects])
         try:
             self.effects.record(pending)
@@ -134,16 +147,30 @@ class Inbox:
         """A message we cannot answer (a sender that is no phone number): kept for the record only.
         False when it was already recorded."""
         now = self.clock()
-        stored = self._store(provider, message_id or _derived_id_raw(raw_sender, body, now),
-                             clean_text(raw_sender)[:32], scrub(body, self.book_source()), now, outcome)
+        stored = self._store(
+            provider,
+            message_id or _derived_id_raw(raw_sender, body, now),
+            clean_text(raw_sender)[:32],
+            scrub(body, self.book_source()),
+            now,
+            outcome,
+        )
         return stored is not None
 
-    def _store(self, provider: str, message_id: str, sender: str, body: str, now: datetime,
-               outcome: str = "received") -> int | None:
+    def _store(
+        self, provider: str, message_id: str, sender: str, body: str, now: datetime, outcome: str = "received"
+    ) -> int | None:
         """The new row's id; None when this message id was stored before. The id is whole (the parser
         refused ids too long for the column); NUL characters never reach the database."""
-        row = InboundMessageRow(provider=provider, provider_message_id=message_id, from_msisdn=sender,
-                                body=clean_text(body), keyword="", outcome=outcome, received_at=now)
+        row = InboundMessageRow(
+            provider=provider,
+            provider_message_id=message_id,
+            from_msisdn=sender,
+            body=clean_text(body),
+            keyword="",
+            outcome=outcome,
+            received_at=now,
+        )
         try:
             with self.sessions() as db, db.begin():
                 db.add(row)
@@ -162,21 +189,38 @@ class Inbox:
         except DATABASE_DOWN:
             log.warning("sms %d: could not be released; its retry counts as a duplicate", inbound_id)
 
-    def _settle(self, inbound_id: int, sender: str, key: str, body: str, decision: Decision,
-                pending: list[Pending], now: datetime) -> tuple[int | None, list[int]]:
+    def _settle(
+        self,
+        inbound_id: int,
+        sender: str,
+        key: str,
+        body: str,
+        decision: Decision,
+        pending: list[Pending],
+        now: datetime,
+    ) -> tuple[int | None, list[int]]:
         with self.sessions() as db, db.begin():
             if decision.opt_out is not None:
                 set_opt_out(db, sender, decision.opt_out, decision.keyword or decision.outcome, now)
             outbox_id = None
             if decision.reply is not None:
                 reply = decision.reply
-                outbox_id = queue_sms(db, to=sender, body=body, purpose=reply.purpose,
-                                      key=key, now=now, expires_at=now + reply.validity,
-                                      required_by_contract=reply.required_by_contract)
+                outbox_id = queue_sms(
+                    db,
+                    to=sender,
+                    body=body,
+                    purpose=reply.purpose,
+                    key=key,
+                    now=now,
+                    expires_at=now + reply.validity,
+                    required_by_contract=reply.required_by_contract,
+                )
             effect_ids = write(db, [p for p in pending if p.key != key], now)
-            db.execute(update(InboundMessageRow).where(InboundMessageRow.id == inbound_id)
-                       .values(keyword=decision.keyword[:20], outcome=decision.outcome[:40],
-                               reply_outbox_id=outbox_id))
+            db.execute(
+                update(InboundMessageRow)
+                .where(InboundMessageRow.id == inbound_id)
+                .values(keyword=decision.keyword[:20], outcome=decision.outcome[:40], reply_outbox_id=outbox_id)
+            )
         return outbox_id, effect_ids
 
     def _render(self, lang: str, reply: SmsReply) -> str:

@@ -22,8 +22,16 @@ from gateway.sms.keywords import check_keywords, load_keywords
 
 KEYWORDS_FILE = "sms.yaml"
 SYSTEM_REPLIES = (
-    "sms.unknown", "sms.ambiguous", "sms.not_registered", "sms.locked", "sms.error", "sms.auth.code_sent",
-    "sms.auth.code_wrong", "sms.auth.code_burned", "sms.auth.code_missing", "sms.auth.too_many",
+    "sms.unknown",
+    "sms.ambiguous",
+    "sms.not_registered",
+    "sms.locked",
+    "sms.error",
+    "sms.auth.code_sent",
+    "sms.auth.code_wrong",
+    "sms.auth.code_burned",
+    "sms.auth.code_missing",
+    "sms.auth.too_many",
 )
 """Texts the dispatcher sends whatever the keywords say."""
 
@@ -88,25 +96,40 @@ def _check_text(catalog: Catalog, key: str, source: str, multi_segment: bool) ->
     for lang in catalog.languages:
         if not catalog.has(lang, key):
             falls_back = lang != catalog.default_lang and catalog.has(catalog.default_lang, key)
-            problems.append(Problem.parse(f"{source}: the text '{key}' is missing in '{lang}' — add it to "
-                                          f"locales/{lang}.sms.yaml", _warning_if(falls_back)))
+            problems.append(
+                Problem.parse(
+                    f"{source}: the text '{key}' is missing in '{lang}' — add it to locales/{lang}.sms.yaml",
+                    _warning_if(falls_back),
+                )
+            )
             continue
         template = catalog.template(lang, key)
         unknown = sorted(template.placeholders - set(WORST_CASE))
         if unknown:
-            problems.append(Problem.parse(f"{template.where}: '{key}' uses {unknown} with no known longest value — "
-                                          "use the placeholders other SMS texts use"))
+            problems.append(
+                Problem.parse(
+                    f"{template.where}: '{key}' uses {unknown} with no known longest value — "
+                    "use the placeholders other SMS texts use"
+                )
+            )
             continue
         text = template.render(WORST_CASE, lang)
         odd = non_gsm7_characters(text)
         if odd:
-            problems.append(Problem.parse(
-                f"{template.where}: '{key}' has characters outside GSM-7 ({''.join(odd)!r}) — "
-                "they make the SMS cost more than double; use plain letters"))
+            problems.append(
+                Problem.parse(
+                    f"{template.where}: '{key}' has characters outside GSM-7 ({''.join(odd)!r}) — "
+                    "they make the SMS cost more than double; use plain letters"
+                )
+            )
         elif not multi_segment and septets(text) > SINGLE_SEGMENT_SEPTETS:
-            problems.append(Problem.parse(
-                f"{template.where}: '{key}' takes {septets(text)} characters with the longest values, "
-                f"more than one SMS ({SINGLE_SEGMENT_SEPTETS}) — shorten it, or mark its keyword multi_segment: true"))
+            problems.append(
+                Problem.parse(
+                    f"{template.where}: '{key}' takes {septets(text)} characters with the longest values, "
+                    f"more than one SMS ({SINGLE_SEGMENT_SEPTETS}) — shorten it, "
+                    "or mark its keyword multi_segment: true"
+                )
+            )
     return problems
 
 

@@ -73,8 +73,11 @@ def _read(text: str, source: str, known_handlers: Collection[str] | None) -> tup
     keywords = [k for name, node in table.items() if (k := _keyword(name, node, table, problems))]
     _check_words(keywords, problems)
     for keyword in (k for k in keywords if known_handlers is not None and k.handler not in known_handlers):
-        problems.add(keyword.line, f"handler '{keyword.handler}' is not registered",
-                     "use a name from handlers.REGISTRY (or an SMS system command, sms.*) or register the handler")
+        problems.add(
+            keyword.line,
+            f"handler '{keyword.handler}' is not registered",
+            "use a name from handlers.REGISTRY (or an SMS system command, sms.*) or register the handler",
+        )
     on_empty = _on_empty(data, table, keywords, problems)
     defaults = _default_replies(data, problems)
     if problems or on_empty is None:
@@ -101,8 +104,11 @@ def _keyword(name: str, node: Any, table: LineMap, problems: _Problems) -> Keywo
     synonyms = _synonyms(node, name, problems)
     handler = node.get("handler")
     if not isinstance(handler, str) or not _HANDLER.match(handler):
-        problems.add(node.line_of("handler"), f"keyword '{name}' needs 'handler: module.function'",
-                     "name the handler as in handlers.REGISTRY, e.g. savings.balance")
+        problems.add(
+            node.line_of("handler"),
+            f"keyword '{name}' needs 'handler: module.function'",
+            "name the handler as in handlers.REGISTRY, e.g. savings.balance",
+        )
     flags = {flag: _flag(node, flag, problems) for flag in ("requires_auth", "exact", "multi_segment")}
     args = _args(node, name, problems)
     replies = _replies(node, name, bool(args), problems)
@@ -248,10 +254,14 @@ def _replies(node: LineMap, name: str, has_args: bool, problems: _Problems) -> M
 def _default_replies(data: LineMap, problems: _Problems) -> MappingProxyType[str, str]:
     """Top-level `replies:`: the locale key for a result category no keyword lists (`error: sms.error`)."""
     raw = data.get("replies") or {}
-    if not isinstance(raw, dict) or not all(isinstance(k, str) and _NAME.match(k) and isinstance(v, str)
-                                            for k, v in raw.items()):
-        problems.add(data.line_of("replies"), "top-level 'replies' must map result categories to locale keys",
-                     "write replies: {error: sms.error}")
+    if not isinstance(raw, dict) or not all(
+        isinstance(k, str) and _NAME.match(k) and isinstance(v, str) for k, v in raw.items()
+    ):
+        problems.add(
+            data.line_of("replies"),
+            "top-level 'replies' must map result categories to locale keys",
+            "write replies: {error: sms.error}",
+        )
         return MappingProxyType({})
     return MappingProxyType(dict(raw))
 
@@ -295,4 +305,3 @@ def _on_empty(data: LineMap, table: LineMap, keywords: list[Keyword], problems: 
             "set on_empty to the id of the help keyword, e.g. bantuan",
         )
     return found
-

@@ -48,9 +48,18 @@ class JobQueue(Protocol):
     def enqueue(self, f: Any, *args: Any, **kwargs: Any) -> Any: ...
 
 
-def queue_sms(db: Session, *, to: str, body: str, purpose: str, key: str, now: datetime,
-              not_before: datetime | None = None, expires_at: datetime | None = None,
-              required_by_contract: bool = False) -> int:
+def queue_sms(
+    db: Session,
+    *,
+    to: str,
+    body: str,
+    purpose: str,
+    key: str,
+    now: datetime,
+    not_before: datetime | None = None,
+    expires_at: datetime | None = None,
+    required_by_contract: bool = False,
+) -> int:
     """Write (or find) the outbox row for this message; returns its id. Suppressed when opted out."""
     existing = db.scalar(select(OutboxRow.id).where(OutboxRow.idempotency_key == key))
     if existing is not None:
@@ -62,10 +71,21 @@ def queue_sms(db: Session, *, to: str, body: str, purpose: str, key: str, now: d
     # A row due now is assumed enqueued by the caller after commit; the sweeper covers a crash in between.
     if status is OutboxStatus.SUPPRESSED:
         body = redacted(purpose, body)  # never sent: nothing needs the code
-    row = OutboxRow(idempotency_key=key, to_msisdn=to, body=body, purpose=purpose,
-                    required_by_contract=required_by_contract, segments=segments(body), status=status.value,
-                    created_at=now, not_before=start, expires_at=expires_at or start + DEFAULT_VALIDITY,
-                    enqueued_at=now if start <= now else None, updated_at=now, attempts=0)
+    row = OutboxRow(
+        idempotency_key=key,
+        to_msisdn=to,
+        body=body,
+        purpose=purpose,
+        required_by_contract=required_by_contract,
+        segments=segments(body),
+        status=status.value,
+        created_at=now,
+        not_before=start,
+        expires_at=expires_at or start + DEFAULT_VALIDITY,
+        enqueued_at=now if start <= now else None,
+        updated_at=now,
+        attempts=0,
+    )
     try:
         with db.begin_nested():
             db.add(row)
@@ -95,6 +115,11 @@ def enqueue_outbox(queue: JobQueue, ids: Iterable[int], *, batch_size: int = BAT
     Returns the number of jobs. Enqueueing a row twice is harmless: a row is claimed by one job only."""
     unique = sorted(set(ids))
     for start in range(0, len(unique), batch_size):
-        queue.enqueue(SEND_JOB, unique[start : start + batch_size], job_timeout=SEND_JOB_TIMEOUT_S,
-                      result_ttl=JOB_RESULT_TTL_S, failure_ttl=JOB_RESULT_TTL_S)
+        queue.enqueue(
+            SEND_JOB,
+            unique[start : start + batch_size],
+            job_timeout=SEND_JOB_TIMEOUT_S,
+            result_ttl=JOB_RESULT_TTL_S,
+            failure_ttl=JOB_RESULT_TTL_S,
+        )
     return -(-len(unique) // batch_size)

@@ -34,8 +34,7 @@ def purge_messages(sessions: Callable[[], Session], now: datetime, retention: ti
     with sessions() as db, db.begin():
         outbound = db.execute(
             update(OutboxRow)
-            .where(OutboxRow.created_at < cutoff, OutboxRow.status.not_in(_UNSETTLED),
-                   OutboxRow.body != PURGED_BODY)
+            .where(OutboxRow.created_at < cutoff, OutboxRow.status.not_in(_UNSETTLED), OutboxRow.body != PURGED_BODY)
             .values(body=PURGED_BODY)
             .execution_options(synchronize_session=False)
         )
@@ -52,20 +51,26 @@ def purge_messages(sessions: Callable[[], Session], now: datetime, retention: ti
 def _mask_expired_codes(db: Session, now: datetime) -> int:
     rows = db.execute(
         select(OutboxRow.id, OutboxRow.purpose, OutboxRow.body)
-        .where(OutboxRow.purpose.in_(sorted(SECRET_PURPOSES)), OutboxRow.expires_at < now,
-               OutboxRow.status != OutboxStatus.SENDING.value)
+        .where(
+            OutboxRow.purpose.in_(sorted(SECRET_PURPOSES)),
+            OutboxRow.expires_at < now,
+            OutboxRow.status != OutboxStatus.SENDING.value,
+        )
         .limit(BATCH * 20)
     ).all()
     changed = 0
     for outbox_id, purpose, body in rows:
         masked = redacted(purpose, body)
         if masked != body:
-            db.execute(update(OutboxRow).where(OutboxRow.id == outbox_id).values(body=masked)
-                       .execution_options(synchronize_session=False))
+            db.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id == outbox_id)
+                .values(body=masked)
+                .execution_options(synchronize_session=False)
+            )
             changed += 1
     return changed
 
 
 def _count(result: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
-

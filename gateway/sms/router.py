@@ -98,8 +98,9 @@ class Dispatcher:
         except BankUnavailable:
             log.warning("sms language for %s not stored: bank unavailable", mask_msisdn(msisdn))
 
-    def _banking(self, sms: InboundSms, found: Match, customer: Customer | None, lang: str, book: KeywordBook
-                 ) -> Decision:
+    def _banking(
+        self, sms: InboundSms, found: Match, customer: Customer | None, lang: str, book: KeywordBook
+    ) -> Decision:
         name = found.keyword.name
         if customer is None:
             return Decision("not_registered", name, SmsReply("sms.not_registered"), lang)
@@ -151,8 +152,15 @@ class Dispatcher:
     def _run(self, sms: InboundSms, found: Match, lang: str, book: KeywordBook) -> Decision:
         keyword = found.keyword
         key = f"sms:{sms.provider}:{sms.provider_message_id}"
-        call = Call(sms.sender, lang, "sms", key, key, LocalizedServices(self.services, self.catalog(), lang),
-                    vars=dict(found.args))
+        call = Call(
+            sms.sender,
+            lang,
+            "sms",
+            key,
+            key,
+            LocalizedServices(self.services, self.catalog(), lang),
+            vars=dict(found.args),
+        )
         result, failure = invoke(self.handlers, keyword.handler, call)
         if failure is not None:
             log.error("sms keyword %s from %s failed: %s", keyword.name, mask_msisdn(sms.sender), failure)
@@ -161,7 +169,19 @@ class Dispatcher:
         reply_key = book.reply_key(keyword, result.category)
         if reply_key is None:
             log.warning("sms keyword %s: no reply for category %r", keyword.name, result.category)
-            return Decision(f"unmapped_{result.category}"[:40], keyword.name, SmsReply("sms.error"), lang,
-                            effects=result.effects, durable=True)
-        return Decision(result.category, keyword.name, SmsReply(reply_key, {**result.data, "command": found.command}),
-                        lang, effects=result.effects, durable=True)
+            return Decision(
+                f"unmapped_{result.category}"[:40],
+                keyword.name,
+                SmsReply("sms.error"),
+                lang,
+                effects=result.effects,
+                durable=True,
+            )
+        return Decision(
+            result.category,
+            keyword.name,
+            SmsReply(reply_key, {**result.data, "command": found.command}),
+            lang,
+            effects=result.effects,
+            durable=True,
+        )

@@ -25,9 +25,7 @@ StillWantedMany = Callable[[Session, list[int], datetime], set[int]]
 
 STILL_WANTED: Mapping[str, str] = MappingProxyType({"reminder": "gateway.reminders.sendcheck:still_wanted"})
 """purpose -> `module:function`. A purpose without a hook is always still wanted."""
-STILL_WANTED_MANY: Mapping[str, str] = MappingProxyType(
-    {"reminder": "gateway.reminders.sendcheck:still_wanted_many"}
-)
+STILL_WANTED_MANY: Mapping[str, str] = MappingProxyType({"reminder": "gateway.reminders.sendcheck:still_wanted_many"})
 """purpose -> `module:function(db, ids, now) -> ids still wanted`: the same answer as STILL_WANTED, at once."""
 
 
@@ -37,8 +35,11 @@ class StillWantedHooks:
     def __init__(self, paths: Mapping[str, str] | None = None, functions: Mapping[str, StillWanted] | None = None):
         self._paths = dict(STILL_WANTED if paths is None else paths)
         self._resolved: dict[str, StillWanted] = dict(functions or {})
-        self._many_paths = {purpose: path for purpose, path in STILL_WANTED_MANY.items()
-                            if paths is None and purpose not in self._resolved}  # a function given wins
+        self._many_paths = {
+            purpose: path
+            for purpose, path in STILL_WANTED_MANY.items()
+            if paths is None and purpose not in self._resolved
+        }  # a function given wins
         self._many: dict[str, StillWantedMany] = {}
 
     def wanted(self, purpose: str, db: Session, ids: list[int], now: datetime) -> set[int]:

@@ -89,10 +89,22 @@ def claim_many(db: Session, provider_name: str, ids: list[int], now: datetime) -
     found = db.execute(
         update(OutboxRow)
         .where(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.not_before <= now)
-        .values(status=OutboxStatus.SENDING.value, claimed_at=now, attempts=OutboxRow.attempts + 1,
-                provider=provider_name, updated_at=now)
-        .returning(OutboxRow.id, OutboxRow.to_msisdn, OutboxRow.body, OutboxRow.idempotency_key,
-                   OutboxRow.purpose, OutboxRow.attempts, OutboxRow.expires_at)
+        .values(
+            status=OutboxStatus.SENDING.value,
+            claimed_at=now,
+            attempts=OutboxRow.attempts + 1,
+            provider=provider_name,
+            updated_at=now,
+        )
+        .returning(
+            OutboxRow.id,
+            OutboxRow.to_msisdn,
+            OutboxRow.body,
+            OutboxRow.idempotency_key,
+            OutboxRow.purpose,
+            OutboxRow.attempts,
+            OutboxRow.expires_at,
+        )
         .execution_options(synchronize_session=False)
     ).all()
     return sorted((Claimed(*row) for row in found), key=lambda row: row.id)
@@ -131,8 +143,9 @@ def _in_window(db: Session, claimed: list[Claimed], now: datetime, tally: Counte
     return ready
 
 
-def _still_wanted(ctx: OutboxContext, db: Session, rows: list[Claimed], now: datetime,
-                  tally: Counter[str]) -> list[Claimed]:
+def _still_wanted(
+    ctx: OutboxContext, db: Session, rows: list[Claimed], now: datetime, tally: Counter[str]
+) -> list[Claimed]:
     """Each purpose's hook over its rows at once; a hook that fails puts its rows back for later."""
     wanted: list[Claimed] = []
     for purpose in sorted({row.purpose for row in rows}):
@@ -162,8 +175,13 @@ def _call(ctx: OutboxContext, row: Claimed, now: datetime) -> SendOutcome:
     if row.expires_at is not None:
         validity = max(1, int((row.expires_at - now).total_seconds()))
     try:
-        return ctx.provider.send(row.to, row.body, idempotency_key=row.key, validity_period_s=validity,
-                                 status_callback_url=ctx.callback_for(row.id))
+        return ctx.provider.send(
+            row.to,
+            row.body,
+            idempotency_key=row.key,
+            validity_period_s=validity,
+            status_callback_url=ctx.callback_for(row.id),
+        )
     except TemporaryFailure as exc:
         if exc.status == TOO_MANY_REQUESTS:
             ctx.lanes.limiter.hold(exc.retry_after_s or DEFAULT_PAUSE_S)
@@ -191,16 +209,16 @@ def _release(db: Session, row: Claimed, now: datetime) -> None:
     db.execute(
         update(OutboxRow)
         .where(OutboxRow.id == row.id, OutboxRow.status == OutboxStatus.SENDING.value)
-        .values(status=OutboxStatus.PENDING.value, attempts=OutboxRow.attempts - 1, enqueued_at=None,
-                updated_at=now)
+        .values(status=OutboxStatus.PENDING.value, attempts=OutboxRow.attempts - 1, enqueued_at=None, updated_at=now)
         .execution_options(synchronize_session=False)
     )
 
 
 def _temporary(ctx: OutboxContext, row: Claimed, exc: TemporaryFailure, now: datetime) -> str:
     if exc.maybe_sent:
-        log.warning("outbox %d to %s: the provider may have it (%s); the sweeper will check", row.id,
-                    mask_msisdn(row.to), exc)
+        log.warning(
+            "outbox %d to %s: the provider may have it (%s); the sweeper will check", row.id, mask_msisdn(row.to), exc
+        )
         return "maybe_sent"
     with ctx.sessions() as db, db.begin():
         return _retry_later(ctx, db, row, exc, now)
@@ -215,8 +233,13 @@ def _retry_later(ctx: OutboxContext, db: Session, row: Claimed, exc: TemporaryFa
     db.execute(
         update(OutboxRow)
         .where(OutboxRow.id == row.id, OutboxRow.status == OutboxStatus.SENDING.value)
-        .values(status=OutboxStatus.PENDING.value, not_before=now + timedelta(seconds=wait_s),
-                enqueued_at=None, error_code=code, updated_at=now)
+        .values(
+            status=OutboxStatus.PENDING.value,
+            not_before=now + timedelta(seconds=wait_s),
+            enqueued_at=None,
+            error_code=code,
+            updated_at=now,
+        )
         .execution_options(synchronize_session=False)
     )
     log.info("outbox %d: temporary failure %s, retry in %ds", row.id, code, wait_s)

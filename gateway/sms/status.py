@@ -56,15 +56,25 @@ def mark_sent_many(db: Session, sent: Sequence[tuple[int, str, str, SendResult]]
     """`mark_sent` for (outbox id, purpose, body, result) of many rows: a locking read and one UPDATE for
     rows still `sending` with nothing recorded (all of them, unless a callback came first); the rest row by row."""
     ids = [outbox_id for outbox_id, _purpose, _body, _result in sent]
-    plain = set(db.scalars(
-        select(OutboxRow.id)
-        .where(OutboxRow.id.in_(ids), OutboxRow.status == OutboxStatus.SENDING.value,
-               OutboxRow.provider_status.is_(None), OutboxRow.provider_id.is_(None))
-        .with_for_update()
-    ))
+    plain = set(
+        db.scalars(
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.id.in_(ids),
+                OutboxRow.status == OutboxStatus.SENDING.value,
+                OutboxRow.provider_status.is_(None),
+                OutboxRow.provider_id.is_(None),
+            )
+            .with_for_update()
+        )
+    )
     params = [
-        {"b_id": outbox_id, "b_provider_id": result.provider_id, "b_status": result.status.value,
-         "b_body": redacted(purpose, body)}
+        {
+            "b_id": outbox_id,
+            "b_provider_id": result.provider_id,
+            "b_status": result.status.value,
+            "b_body": redacted(purpose, body),
+        }
         for outbox_id, purpose, body, result in sent
         if outbox_id in plain and _OUTBOX_STATUS.get(result.status, OutboxStatus.SENT) is OutboxStatus.SENT
     ]
@@ -72,8 +82,14 @@ def mark_sent_many(db: Session, sent: Sequence[tuple[int, str, str, SendResult]]
         db.execute(
             sql_update(_OUTBOX)
             .where(_OUTBOX.c.id == bindparam("b_id"))
-            .values(status=OutboxStatus.SENT.value, provider_id=bindparam("b_provider_id"),
-                    provider_status=bindparam("b_status"), body=bindparam("b_body"), sent_at=now, updated_at=now),
+            .values(
+                status=OutboxStatus.SENT.value,
+                provider_id=bindparam("b_provider_id"),
+                provider_status=bindparam("b_status"),
+                body=bindparam("b_body"),
+                sent_at=now,
+                updated_at=now,
+            ),
             params,
         )
     done = {param["b_id"] for param in params}

@@ -35,16 +35,25 @@ def requeue_pending(ctx: OutboxContext) -> int:
     """Enqueue send jobs for due `pending` rows no job holds; returns how many rows."""
     now = ctx.clock()
     with ctx.sessions() as db, db.begin():
-        ids = list(db.scalars(
-            select(OutboxRow.id)
-            .where(OutboxRow.status == OutboxStatus.PENDING.value, OutboxRow.not_before <= now,
-                   or_(OutboxRow.enqueued_at.is_(None), OutboxRow.enqueued_at < now - ENQUEUE_STALE))
-            .order_by(OutboxRow.id)
-            .limit(SWEEP_LIMIT)
-        ))
+        ids = list(
+            db.scalars(
+                select(OutboxRow.id)
+                .where(
+                    OutboxRow.status == OutboxStatus.PENDING.value,
+                    OutboxRow.not_before <= now,
+                    or_(OutboxRow.enqueued_at.is_(None), OutboxRow.enqueued_at < now - ENQUEUE_STALE),
+                )
+                .order_by(OutboxRow.id)
+                .limit(SWEEP_LIMIT)
+            )
+        )
         if ids:
-            db.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(enqueued_at=now)
-                       .execution_options(synchronize_session=False))
+            db.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(ids))
+                .values(enqueued_at=now)
+                .execution_options(synchronize_session=False)
+            )
     enqueue_outbox(ctx.queue, ids)
     return len(ids)
 
@@ -76,8 +85,11 @@ def resolve_stuck(ctx: OutboxContext) -> dict[str, int]:
                 continue
             result = db.execute(
                 update(OutboxRow)
-                .where(OutboxRow.id == outbox_id, OutboxRow.status == OutboxStatus.SENDING.value,
-                       OutboxRow.claimed_at == claimed_at)
+                .where(
+                    OutboxRow.id == outbox_id,
+                    OutboxRow.status == OutboxStatus.SENDING.value,
+                    OutboxRow.claimed_at == claimed_at,
+                )
                 .values(status=OutboxStatus.PENDING.value, not_before=now, enqueued_at=now, updated_at=now)
                 .execution_options(synchronize_session=False)
             )

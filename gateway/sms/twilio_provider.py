@@ -49,8 +49,9 @@ class TwilioProvider:
     ) -> None:
         if (from_ is None) == (messaging_service_sid is None):
             raise ValueError("give exactly one of from_ and messaging_service_sid")
-        self._api = TwilioMessagesApi(account_sid, auth_token, base_url=api_base_url or API_BASE_URL,
-                                      timeout_s=timeout_s, pool_size=pool_size)
+        self._api = TwilioMessagesApi(
+            account_sid, auth_token, base_url=api_base_url or API_BASE_URL, timeout_s=timeout_s, pool_size=pool_size
+        )
         self._sender = {"From": from_} if from_ is not None else {"MessagingServiceSid": str(messaging_service_sid)}
 
     def send(

@@ -63,8 +63,12 @@ def twilio_configured(settings: Settings) -> bool:
 def build_provider(settings: Settings, client: redis.Redis) -> tuple[SmsProvider, str]:
     name = settings.outbound_provider
     if name == "aggregator" and settings.aggregator_send_url:
-        account = AggregatorAccount(settings.aggregator_send_url, settings.aggregator_userid,
-                                    settings.aggregator_password, settings.aggregator_sender)
+        account = AggregatorAccount(
+            settings.aggregator_send_url,
+            settings.aggregator_userid,
+            settings.aggregator_password,
+            settings.aggregator_sender,
+        )
         return AggregatorProvider(account), "aggregator"
     if name != "twilio" or not twilio_configured(settings):
         return SandboxProvider(client), "sandbox"
@@ -73,9 +77,13 @@ def build_provider(settings: Settings, client: redis.Redis) -> tuple[SmsProvider
         if settings.twilio_from.startswith(MESSAGING_SERVICE_PREFIX)
         else {"from_": settings.twilio_from}
     )
-    provider = TwilioProvider(settings.twilio_account_sid, settings.twilio_auth_token,
-                              api_base_url=settings.twilio_api_base_url or None,
-                              pool_size=settings.sms_send_threads, **sender)
+    provider = TwilioProvider(
+        settings.twilio_account_sid,
+        settings.twilio_auth_token,
+        api_base_url=settings.twilio_api_base_url or None,
+        pool_size=settings.sms_send_threads,
+        **sender,
+    )
     return provider, "twilio"
 
 
@@ -95,8 +103,15 @@ def build_outbox_context(
 ) -> OutboxContext:
     provider, name = build_provider(settings, client)
     callback = public_url(settings, STATUS_PATH) if name == "twilio" else None
-    return OutboxContext(sessionmaker(bind=engine), provider, name, Queue(QUEUE_NAME, connection=client), clock,
-                         callback, lanes=build_lanes(settings, name))
+    return OutboxContext(
+        sessionmaker(bind=engine),
+        provider,
+        name,
+        Queue(QUEUE_NAME, connection=client),
+        clock,
+        callback,
+        lanes=build_lanes(settings, name),
+    )
 
 
 @dataclass(frozen=True)
@@ -141,8 +156,16 @@ def build_sms_channel(
     book = load_keywords(path)
     outbox = build_outbox_context(settings, client, engine, clock)
     codes = OneTimeCodes(client, settings.secret_key.encode())
-    dispatcher = Dispatcher(lambda: book, handlers, services, codes, languages, catalog, settings.default_lang,
-                            opted_out=_opt_out_lookup(outbox))
+    dispatcher = Dispatcher(
+        lambda: book,
+        handlers,
+        services,
+        codes,
+        languages,
+        catalog,
+        settings.default_lang,
+        opted_out=_opt_out_lookup(outbox),
+    )
     inbox = Inbox(outbox.sessions, lambda: book, dispatcher, outbox.queue, catalog, clock, effects)
     log.info("sms channel ready: provider %s, %d keywords", outbox.provider_name, len(book.keywords))
     return SmsChannel(settings, client, book, inbox, outbox)

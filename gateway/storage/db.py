@@ -50,6 +50,7 @@ def make_engine(url: str = DEFAULT_URL, *, search_path: str | None = None) -> En
     if search_path:
         options += f" -c search_path={search_path}"
     return create_engine(
-        parsed, pool_pre_ping=True,
+        parsed,
+        pool_pre_ping=True,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": options},
     )

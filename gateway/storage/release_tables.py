@@ -13,7 +13,8 @@ HASH_LENGTH = 64
 NAME_LENGTH = 120
 
 menu_releases = sa.Table(
-    "menu_releases", Base.metadata,
+    "menu_releases",
+    Base.metadata,
     sa.Column("hash", sa.String(HASH_LENGTH), primary_key=True),
     sa.Column("content", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
@@ -22,7 +23,8 @@ menu_releases = sa.Table(
 )
 
 menu_release_events = sa.Table(
-    "menu_release_events", Base.metadata,
+    "menu_release_events",
+    Base.metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("hash", sa.String(HASH_LENGTH), sa.ForeignKey("menu_releases.hash"), nullable=False),
     sa.Column("action", sa.String(20), nullable=False),

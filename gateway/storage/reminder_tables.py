@@ -27,4 +27,3 @@ class ReminderRow(Base):
     offset_days: Mapped[int] = mapped_column(Integer)
     outbox_id: Mapped[int | None] = mapped_column(ForeignKey("sms_outbox.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-

@@ -25,8 +25,16 @@ class OutboxStatus(str, Enum):
     CANCELLED = "cancelled"  # the feature that wrote it no longer wants it (a reminder for a paid instalment)
 
 
-FINAL_STATUSES = frozenset({OutboxStatus.DELIVERED, OutboxStatus.UNDELIVERED, OutboxStatus.FAILED,
-                            OutboxStatus.EXPIRED, OutboxStatus.SUPPRESSED, OutboxStatus.CANCELLED})
+FINAL_STATUSES = frozenset(
+    {
+        OutboxStatus.DELIVERED,
+        OutboxStatus.UNDELIVERED,
+        OutboxStatus.FAILED,
+        OutboxStatus.EXPIRED,
+        OutboxStatus.SUPPRESSED,
+        OutboxStatus.CANCELLED,
+    }
+)
 
 
 class OutboxRow(Base):

@@ -14,7 +14,7 @@ OK = "ok"
 
 
 def probe(check: Callable[[], object]) -> str:
-    """"ok", or "down: <error kind>": the kind is enough for an operator, and tells nothing to a stranger."""
+    """ "ok", or "down: <error kind>": the kind is enough for an operator, and tells nothing to a stranger."""
     try:
         check()
     except Exception as exc:  # any failure means "down"
@@ -35,7 +35,10 @@ def _database(engine: Any) -> Callable[[], object]:
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     rt = current_app.extensions["jembatan"]
-    state = {"redis": probe(rt.redis.ping), "database": probe(_database(rt.db_engine)),
-             "menu_version": rt.menus.current.menu.version}
+    state = {
+        "redis": probe(rt.redis.ping),
+        "database": probe(_database(rt.db_engine)),
+        "menu_version": rt.menus.current.menu.version,
+    }
     healthy = state["redis"] == OK and state["database"] == OK
     return jsonify(state), 200 if healthy else 503

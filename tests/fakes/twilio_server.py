@@ -217,13 +217,27 @@ class _MessagesHandler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(self.path.partition("?")[2]).items()}
         since = _parse_moment(query.get("DateSent>", ""))
         with self.state.lock:
-            found = [m for m in reversed(self.state.messages)
-                     if m["to"] == query.get("To", m["to"]) and (since is None or m["_sent_at"] >= since)]
+            found = [
+                m
+                for m in reversed(self.state.messages)
+                if m["to"] == query.get("To", m["to"]) and (since is None or m["_sent_at"] >= since)
+            ]
         size = int(query.get("PageSize", "50"))
         uri = f"/{API_VERSION}/Accounts/{account}/Messages.json"
-        self._send(200, {"messages": [_public(m) for m in found[:size]], "page": 0, "page_size": size, "start": 0,
-                         "end": max(0, min(size, len(found)) - 1), "uri": uri, "first_page_uri": uri,
-                         "next_page_uri": None, "previous_page_uri": None})
+        self._send(
+            200,
+            {
+                "messages": [_public(m) for m in found[:size]],
+                "page": 0,
+                "page_size": size,
+                "start": 0,
+                "end": max(0, min(size, len(found)) - 1),
+                "uri": uri,
+                "first_page_uri": uri,
+                "next_page_uri": None,
+                "previous_page_uri": None,
+            },
+        )
 
     def _authorized(self, sid: str) -> bool:
         expected = base64.b64encode(f"{self.state.account_sid}:{self.state.auth_token}".encode()).decode()

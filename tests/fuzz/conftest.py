@@ -6,12 +6,12 @@ import pytest
 import redis
 from sqlalchemy import Engine
 
-from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine
 from tests.fuzz.support import REQUESTS, Fuzzer, fuzz_app
 
 
 @pytest.fixture
-def fuzzer(db_engine: Engine, redis_client: redis.Redis) -> Fuzzer:  # noqa: F811
+def fuzzer(db_engine: Engine, redis_client: redis.Redis) -> Fuzzer:
     app = fuzz_app(db_engine)
     return Fuzzer(app, app.test_client(), redis_client, db_engine)
 

@@ -53,9 +53,20 @@ def fuzz_settings(share: float = 1.0) -> settings:
     """`share` of the test's examples (a test splits them over its request shapes)."""
     examples = max(1, round(int(os.environ.get("FUZZ_EXAMPLES", FUZZ_DEFAULT_EXAMPLES)) * share))
     phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if os.environ.get("FUZZ_SHRINK") == "1" else [])
-    return settings(max_examples=examples, derandomize=True, deadline=None, database=None, print_blob=True,
-                    phases=phases, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                                          HealthCheck.data_too_large, HealthCheck.large_base_example])
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        phases=phases,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.large_base_example,
+        ],
+    )
 
 
 def fuzz_app(engine: Engine) -> Flask:
@@ -63,16 +74,49 @@ def fuzz_app(engine: Engine) -> Flask:
     upgrade(engine)
     bank = SqlBank(engine, hasher=FAST_HASHER)
     seed(bank, CLOCK)
-    config = Settings(redis_url=redis_test_url(), database_url=engine.url.render_as_string(hide_password=False),
-                      secret_key="test-secret", retry_wait_s=0.2, public_url=PUBLIC_URL,
-                      twilio_auth_token=AUTH_TOKEN, aggregator_credential=AGGREGATOR_SECRET)
+    config = Settings(
+        redis_url=redis_test_url(),
+        database_url=engine.url.render_as_string(hide_password=False),
+        secret_key="test-secret",
+        retry_wait_s=0.2,
+        public_url=PUBLIC_URL,
+        twilio_auth_token=AUTH_TOKEN,
+        aggregator_credential=AGGREGATOR_SECRET,
+    )
     return create_app(runtime=build_runtime(config, clock=lambda: CLOCK, bank=bank, db_engine=engine))
 
 
 # --- what a hostile client sends --------------------------------------------------------------------------
 
-NASTY = ["\x00", "\ud800", "\udfff", "\ud83d", "\x1b[2J", "\r\n", "\x7f", "\x85", "\ufffd", "\u202e", "\ufeff",
-         "²", "٣", "%", "%zz", "&", "=", "+", "*", "#", "'", '"', "\\", "<script>", "\U0001f600", " ", ""]
+NASTY = [
+    "\x00",
+    "\ud800",
+    "\udfff",
+    "\ud83d",
+    "\x1b[2J",
+    "\r\n",
+    "\x7f",
+    "\x85",
+    "\ufffd",
+    "\u202e",
+    "\ufeff",
+    "²",
+    "٣",
+    "%",
+    "%zz",
+    "&",
+    "=",
+    "+",
+    "*",
+    "#",
+    "'",
+    '"',
+    "\\",
+    "<script>",
+    "\U0001f600",
+    " ",
+    "",
+]
 LONG_SIZES = [31, 32, 33, 64, 127, 128, 129, 200, 201, 999, 1000, 1001, 1600, 1601, 5000, MAX_REQUEST_BYTES + 1]
 
 
@@ -84,7 +128,8 @@ def nasty_text(max_size: int = 30) -> st.SearchStrategy[str]:
 
 def long_text() -> st.SearchStrategy[str]:
     return st.tuples(st.sampled_from(["9", "1*", "x", "é", "\x00", "\ud800"]), st.sampled_from(LONG_SIZES)).map(
-        lambda pair: (pair[0] * pair[1])[: pair[1]])
+        lambda pair: (pair[0] * pair[1])[: pair[1]]
+    )
 
 
 def value(plausible: list[str]) -> st.SearchStrategy[str]:
@@ -101,10 +146,10 @@ def fields(spec: Mapping[str, list[str]], clean: bool = False) -> st.SearchStrat
         return st.one_of(drawn, drawn, drawn, st.none())
 
     known = st.fixed_dictionaries({name: one(plausible) for name, plausible in spec.items()})
-    extras = st.dictionaries(st.sampled_from(["x", "Body", "text", "messageid", "credential", "\x00", "a b"]), text,
-                             max_size=2)
-    return st.tuples(known, extras).map(
-        lambda pair: {**pair[1], **{k: v for k, v in pair[0].items() if v is not None}})
+    extras = st.dictionaries(
+        st.sampled_from(["x", "Body", "text", "messageid", "credential", "\x00", "a b"]), text, max_size=2
+    )
+    return st.tuples(known, extras).map(lambda pair: {**pair[1], **{k: v for k, v in pair[0].items() if v is not None}})
 
 
 def plausible_fields(spec: Mapping[str, list[str]]) -> st.SearchStrategy[dict[str, str]]:
@@ -114,12 +159,34 @@ def plausible_fields(spec: Mapping[str, list[str]]) -> st.SearchStrategy[dict[st
 
 def encode_form(form: Mapping[str, str]) -> bytes:
     """URL-encoded as a careless client would: lone surrogates become their invalid UTF-8 bytes."""
-    return "&".join(f"{quote(k, errors='surrogatepass')}={quote(v, errors='surrogatepass')}"
-                    for k, v in form.items()).encode()
+    return "&".join(
+        f"{quote(k, errors='surrogatepass')}={quote(v, errors='surrogatepass')}" for k, v in form.items()
+    ).encode()
 
 
-RAW_PIECES = [b"%", b"%z", b"%zz", b"%E0%A4", b"%ED%A0%80", b"%C0%AF", b"%00", b"\x00", b"\xff\xfe", b"=", b"&",
-              b"+", b"sessionId=", b"text=1*1", b"message=SALDO", b"{", b"[", b'"', b"\r\n", b"--x", b"a" * 100]
+RAW_PIECES = [
+    b"%",
+    b"%z",
+    b"%zz",
+    b"%E0%A4",
+    b"%ED%A0%80",
+    b"%C0%AF",
+    b"%00",
+    b"\x00",
+    b"\xff\xfe",
+    b"=",
+    b"&",
+    b"+",
+    b"sessionId=",
+    b"text=1*1",
+    b"message=SALDO",
+    b"{",
+    b"[",
+    b'"',
+    b"\r\n",
+    b"--x",
+    b"a" * 100,
+]
 
 
 def raw_bytes() -> st.SearchStrategy[bytes]:
@@ -127,9 +194,17 @@ def raw_bytes() -> st.SearchStrategy[bytes]:
     return st.one_of(st.binary(max_size=200), st.lists(st.sampled_from(RAW_PIECES), max_size=12).map(b"".join))
 
 
-CONTENT_TYPES = [FORM_TYPE, "application/json", "text/plain", "multipart/form-data; boundary=x",
-                 "multipart/form-data", f"{FORM_TYPE}; charset=bogus", "application/json; charset=utf-16",
-                 "application/xml", ""]
+CONTENT_TYPES = [
+    FORM_TYPE,
+    "application/json",
+    "text/plain",
+    "multipart/form-data; boundary=x",
+    "multipart/form-data",
+    f"{FORM_TYPE}; charset=bogus",
+    "application/json; charset=utf-16",
+    "application/xml",
+    "",
+]
 
 
 def other_content_type(usual: str) -> st.SearchStrategy[str]:
@@ -137,14 +212,16 @@ def other_content_type(usual: str) -> st.SearchStrategy[str]:
 
 
 def deep_json() -> st.SearchStrategy[bytes]:
-    return st.tuples(st.sampled_from([("[", "]"), ('{"a":', "}"), ('{"sessionId":', "}")]),
-                     st.integers(1, 6000)).map(lambda p: (p[0][0] * p[1] + "1" + p[0][1] * p[1]).encode())
+    return st.tuples(st.sampled_from([("[", "]"), ('{"a":', "}"), ('{"sessionId":', "}")]), st.integers(1, 6000)).map(
+        lambda p: (p[0][0] * p[1] + "1" + p[0][1] * p[1]).encode()
+    )
 
 
 def padded(body: bytes) -> st.SearchStrategy[bytes]:
     """The body grown to around the 16 KiB limit, over it too."""
     return st.integers(MAX_REQUEST_BYTES - 64, MAX_REQUEST_BYTES + 4096).map(
-        lambda size: body + b"&pad=" + b"9" * max(0, size - len(body) - 5))
+        lambda size: body + b"&pad=" + b"9" * max(0, size - len(body) - 5)
+    )
 
 
 def other_method(usual: str) -> st.SearchStrategy[str]:
@@ -152,6 +229,7 @@ def other_method(usual: str) -> st.SearchStrategy[str]:
 
 
 # --- sending and checking ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Wire:
@@ -167,18 +245,30 @@ class Wire:
         def cut(data: bytes) -> str:
             return repr(data) if len(data) <= 300 else f"{data[:300]!r}... ({len(data)} bytes)"
 
-        return (f"Wire(method={self.method!r}, query={cut(self.query)}, body={cut(self.body)}, "
-                f"content_type={self.content_type!r}, headers={self.headers!r})")
+        return (
+            f"Wire(method={self.method!r}, query={cut(self.query)}, body={cut(self.body)}, "
+            f"content_type={self.content_type!r}, headers={self.headers!r})"
+        )
 
 
-def wires(method: str | st.SearchStrategy[str], body: bytes | st.SearchStrategy[bytes],
-          content_type: str | st.SearchStrategy[str] = FORM_TYPE, query: bytes | st.SearchStrategy[bytes] = b"",
-          headers: st.SearchStrategy[tuple[tuple[str, str], ...]] | None = None) -> st.SearchStrategy[Wire]:
+def wires(
+    method: str | st.SearchStrategy[str],
+    body: bytes | st.SearchStrategy[bytes],
+    content_type: str | st.SearchStrategy[str] = FORM_TYPE,
+    query: bytes | st.SearchStrategy[bytes] = b"",
+    headers: st.SearchStrategy[tuple[tuple[str, str], ...]] | None = None,
+) -> st.SearchStrategy[Wire]:
     def strategy(part: Any) -> st.SearchStrategy[Any]:
         return part if isinstance(part, st.SearchStrategy) else st.just(part)
 
-    return st.builds(Wire, strategy(method), strategy(query), strategy(body), strategy(content_type),
-                     headers if headers is not None else st.just(()))
+    return st.builds(
+        Wire,
+        strategy(method),
+        strategy(query),
+        strategy(body),
+        strategy(content_type),
+        headers if headers is not None else st.just(()),
+    )
 
 
 @dataclass
@@ -193,8 +283,14 @@ class Fuzzer:
     def send(self, endpoint: str, path: str, wire: Wire) -> TestResponse:
         before = self.stored()
         environ: dict[str, Any] = {"QUERY_STRING": wire.query.decode("latin-1")}
-        response = self.client.open(path, method=wire.method, data=wire.body, content_type=wire.content_type or None,
-                                    headers=list(wire.headers), environ_overrides=environ)
+        response = self.client.open(
+            path,
+            method=wire.method,
+            data=wire.body,
+            content_type=wire.content_type or None,
+            headers=list(wire.headers),
+            environ_overrides=environ,
+        )
         REQUESTS[endpoint][response.status_code] += 1
         body = response.get_data()
         assert response.status_code < 500, (response.status_code, body[:300])
@@ -221,8 +317,14 @@ def json_bytes(document: Any, ascii_only: bool) -> bytes:
     return json.dumps(document, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
 
 
-def fuzz(fuzzer: Fuzzer, endpoint: str, path: str, wires: st.SearchStrategy[Wire], share: float = 1.0,
-         check: Callable[[Wire, TestResponse], None] | None = None) -> None:
+def fuzz(
+    fuzzer: Fuzzer,
+    endpoint: str,
+    path: str,
+    wires: st.SearchStrategy[Wire],
+    share: float = 1.0,
+    check: Callable[[Wire, TestResponse], None] | None = None,
+) -> None:
     """Send `share` of the examples drawn from `wires` to `path`; every answer is checked by `Fuzzer.send`."""
 
     @fuzz_settings(share)
@@ -233,4 +335,3 @@ def fuzz(fuzzer: Fuzzer, endpoint: str, path: str, wires: st.SearchStrategy[Wire
             check(wire, response)
 
     run()
-

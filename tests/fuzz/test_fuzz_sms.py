@@ -25,17 +25,44 @@ from tests.fuzz.support import (
 )
 
 SENDERS = ["+6281220150101", "081220150101", "6285239140202", "+6282146180404", "+14155550123", "12", ""]
-BODIES = ["SALDO", "JADWAL", "MUTASI", "BAYAR 500000", "PINJAM 1000000 6", "STOP", "MULAI", "BANTUAN", "BAHASA EN",
-          "482913", "", " "]
+BODIES = [
+    "SALDO",
+    "JADWAL",
+    "MUTASI",
+    "BAYAR 500000",
+    "PINJAM 1000000 6",
+    "STOP",
+    "MULAI",
+    "BANTUAN",
+    "BAHASA EN",
+    "482913",
+    "",
+    " ",
+]
 SIDS = ["SM" + "0" * 32, "SM" + "f" * 32, "SMx", "", "SM" + "1" * 200]
-TWILIO_SPEC = {"From": SENDERS, "To": ["+15005550006", ""], "Body": BODIES, "MessageSid": SIDS, "SmsSid": SIDS,
-               "OptOutType": ["STOP", "START", "HELP", "x"], "NumSegments": ["1", "x"]}
-STATUS_SPEC = {"MessageSid": SIDS, "SmsSid": SIDS, "ErrorCode": ["30003", "", "²", "٣", "9" * 30, "-1", "1.5"],
-               "MessageStatus": ["queued", "sent", "delivered", "undelivered", "failed", "read", "DELIVERED", "x"],
-               "SmsStatus": ["sent", "x"]}
+TWILIO_SPEC = {
+    "From": SENDERS,
+    "To": ["+15005550006", ""],
+    "Body": BODIES,
+    "MessageSid": SIDS,
+    "SmsSid": SIDS,
+    "OptOutType": ["STOP", "START", "HELP", "x"],
+    "NumSegments": ["1", "x"],
+}
+STATUS_SPEC = {
+    "MessageSid": SIDS,
+    "SmsSid": SIDS,
+    "ErrorCode": ["30003", "", "²", "٣", "9" * 30, "-1", "1.5"],
+    "MessageStatus": ["queued", "sent", "delivered", "undelivered", "failed", "read", "DELIVERED", "x"],
+    "SmsStatus": ["sent", "x"],
+}
 OUTBOX_QUERIES = ["", "outbox=1", "outbox=²", "outbox=" + "9" * 30, "outbox=-1", "outbox=%FF", "outbox=1&outbox=2"]
-AGGREGATOR_SPEC = {"original": SENDERS, "sendto": ["1234", ""], "messageid": ["m1", "m2", "", "x" * 128, "x" * 129],
-                   "message": BODIES}
+AGGREGATOR_SPEC = {
+    "original": SENDERS,
+    "sendto": ["1234", ""],
+    "messageid": ["m1", "m2", "", "x" * 128, "x" * 129],
+    "message": BODIES,
+}
 DELIVERED_SPEC = {"status": ["10", "30", "20", "", "x", "²"], "messageid": ["1", "1.2", "m1", "", "x" * 300]}
 CREDENTIAL_HEADER = "X-Aggregator-Credential"
 SIGNATURE = "X-Twilio-Signature"
@@ -65,14 +92,21 @@ def signed_huge(path: str) -> st.SearchStrategy[Wire]:
 def twilio_checks(path: str, spec: dict[str, list[str]], queries: list[str], fuzzer: Fuzzer, endpoint: str) -> None:
     signed = signed_wires(path, spec, queries)
     bad_signature = st.text(st.characters(codec="ascii", exclude_characters="\r\n"), max_size=40).map(
-        lambda value: ((SIGNATURE, value),))
+        lambda value: ((SIGNATURE, value),)
+    )
     form = fields(spec).map(encode_form)
     fuzz(fuzzer, f"{endpoint} signed", path, signed, 0.5)
     fuzz(fuzzer, f"{endpoint} signed", path, signed_huge(path), 0.1)
     fuzz(fuzzer, f"{endpoint} unsigned", path, wires("POST", form), 0.1, refused)
     fuzz(fuzzer, f"{endpoint} unsigned", path, wires("POST", form, headers=bad_signature), 0.1, refused)
-    fuzz(fuzzer, f"{endpoint} unsigned", path,
-         wires("POST", raw_bytes(), other_content_type(""), raw_bytes(), bad_signature), 0.1, refused)
+    fuzz(
+        fuzzer,
+        f"{endpoint} unsigned",
+        path,
+        wires("POST", raw_bytes(), other_content_type(""), raw_bytes(), bad_signature),
+        0.1,
+        refused,
+    )
     fuzz(fuzzer, f"{endpoint} unsigned", path, wires(other_method("POST"), form), 0.1, refused)
 
 
@@ -101,13 +135,17 @@ def aggregator_checks(path: str, spec: dict[str, list[str]], fuzzer: Fuzzer) -> 
     fuzz(fuzzer, f"{path} GET", path, wires("GET", b"", "", raw_bytes(), by_header), 0.1)
     fuzz(fuzzer, f"{path} POST", path, wires("POST", plausible.map(encode_form)), 0.1)
     fuzz(fuzzer, f"{path} POST", path, wires("POST", form, headers=by_header), 0.15)
-    fuzz(fuzzer, f"{path} POST", path, wires("POST", raw_bytes(), other_content_type(""), raw_bytes(), by_header),
-         0.1)
+    fuzz(fuzzer, f"{path} POST", path, wires("POST", raw_bytes(), other_content_type(""), raw_bytes(), by_header), 0.1)
     fuzz(fuzzer, f"{path} POST", path, wires("POST", padded(encode_form({"credential": AGGREGATOR_SECRET}))), 0.1)
     fuzz(fuzzer, f"{path} wrong credential", path, wires("POST", form, headers=wrong), 0.05, refused)
-    fuzz(fuzzer, f"{path} other methods", path,
-         wires(other_method("POST").filter(lambda m: m not in ("GET", "HEAD")), form, headers=by_header), 0.1,
-         refused)
+    fuzz(
+        fuzzer,
+        f"{path} other methods",
+        path,
+        wires(other_method("POST").filter(lambda m: m not in ("GET", "HEAD")), form, headers=by_header),
+        0.1,
+        refused,
+    )
 
 
 def test_aggregator_inbound_answers_any_request_below_500(fuzzer: Fuzzer) -> None:
@@ -125,8 +163,9 @@ def sandbox_list(wire: Wire, response: TestResponse) -> None:
 
 def test_sandbox_answers_any_request_below_500(fuzzer: Fuzzer) -> None:
     limits = st.sampled_from(["", "1", "0", "-5", "200", "201", "9" * 40, "x", "1.5", "²"])
-    query = st.one_of(limits.map(lambda v: f"limit={v}".encode()), fields({"limit": ["1"]}).map(encode_form),
-                      raw_bytes())
+    query = st.one_of(
+        limits.map(lambda v: f"limit={v}".encode()), fields({"limit": ["1"]}).map(encode_form), raw_bytes()
+    )
     fuzz(fuzzer, "/sms/sandbox", "/sms/sandbox", wires("GET", b"", "", query), 0.7, sandbox_list)
     fuzz(fuzzer, "/sms/sandbox", "/sms/sandbox", wires(other_method("GET"), raw_bytes(), "", query), 0.3)
 
@@ -142,18 +181,47 @@ def credential(params: dict[str, str]) -> bytes:
 
 PREFIX_ID = "m" * 64
 ISSUE_8_EXAMPLES = {  # each answered 500 once; (endpoint, wire, expected status)
-    "status ErrorCode ²": ("/sms/twilio/status", signed("/sms/twilio/status", {
-        "MessageSid": "SM" + "0" * 32, "MessageStatus": "failed", "ErrorCode": "²"}), 200),
-    "status outbox=²": ("/sms/twilio/status", signed("/sms/twilio/status", {
-        "MessageSid": "SM" + "0" * 32, "MessageStatus": "failed"}, "outbox=%C2%B2"), 200),
-    "aggregator NUL in every field": ("/sms/aggregator", Wire("GET", credential({
-        "original": "0812201501\x0001", "sendto": "12\x0034", "messageid": "m\x001", "message": "SAL\x00DO"})), None),
-    "aggregator NUL in the message": ("/sms/aggregator", Wire("GET", credential({
-        "original": "081220150101", "sendto": "1234", "messageid": "m-nul", "message": "SAL\x00DO"})), 200),
-    "aggregator messageid over the limit": ("/sms/aggregator", Wire("GET", credential({
-        "original": "081220150101", "sendto": "1234", "messageid": "x" * 300, "message": "SALDO"})), 400),
-    "twilio NUL in Body": ("/sms/twilio", signed("/sms/twilio", {
-        "From": "+6281220150101", "Body": "SALDO\x00", "MessageSid": "SM" + "1" * 32}), 200),
+    "status ErrorCode ²": (
+        "/sms/twilio/status",
+        signed("/sms/twilio/status", {"MessageSid": "SM" + "0" * 32, "MessageStatus": "failed", "ErrorCode": "²"}),
+        200,
+    ),
+    "status outbox=²": (
+        "/sms/twilio/status",
+        signed("/sms/twilio/status", {"MessageSid": "SM" + "0" * 32, "MessageStatus": "failed"}, "outbox=%C2%B2"),
+        200,
+    ),
+    "aggregator NUL in every field": (
+        "/sms/aggregator",
+        Wire(
+            "GET",
+            credential(
+                {"original": "0812201501\x0001", "sendto": "12\x0034", "messageid": "m\x001", "message": "SAL\x00DO"}
+            ),
+        ),
+        None,
+    ),
+    "aggregator NUL in the message": (
+        "/sms/aggregator",
+        Wire(
+            "GET",
+            credential({"original": "081220150101", "sendto": "1234", "messageid": "m-nul", "message": "SAL\x00DO"}),
+        ),
+        200,
+    ),
+    "aggregator messageid over the limit": (
+        "/sms/aggregator",
+        Wire(
+            "GET",
+            credential({"original": "081220150101", "sendto": "1234", "messageid": "x" * 300, "message": "SALDO"}),
+        ),
+        400,
+    ),
+    "twilio NUL in Body": (
+        "/sms/twilio",
+        signed("/sms/twilio", {"From": "+6281220150101", "Body": "SALDO\x00", "MessageSid": "SM" + "1" * 32}),
+        200,
+    ),
     "query string not UTF-8": ("/sms/aggregator", Wire("GET", b"original=0812\xff"), 400),
 }
 
@@ -167,7 +235,11 @@ def test_the_inputs_issue_8_reported_answer_below_500(fuzzer: Fuzzer) -> None:
 def test_two_aggregator_ids_sharing_a_long_prefix_are_two_messages(fuzzer: Fuzzer) -> None:
     before = fuzzer.stored()[0]
     for suffix in ("-a", "-b"):
-        wire = Wire("GET", credential({"original": "081220150101", "sendto": "1234", "messageid": PREFIX_ID + suffix,
-                                       "message": "JADWAL"}))
+        wire = Wire(
+            "GET",
+            credential(
+                {"original": "081220150101", "sendto": "1234", "messageid": PREFIX_ID + suffix, "message": "JADWAL"}
+            ),
+        )
         assert fuzzer.send("/sms/aggregator issue 8 examples", "/sms/aggregator", wire).status_code == 200
     assert fuzzer.stored()[0] == before + 2

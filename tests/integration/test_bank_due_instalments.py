@@ -16,8 +16,8 @@ from gateway.i18n import Catalog
 from gateway.reminders.policy import Policy
 from gateway.reminders.scan import scan_and_queue
 from gateway.storage.reminder_tables import ReminderRow
-from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
-from tests.integration.test_reminders_scan import (  # noqa: F401
+from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine
+from tests.integration.test_reminders_scan import (
     DUE,
     JAKARTA,
     MAKASSAR,
@@ -57,7 +57,10 @@ def test_due_instalments_pages_unpaid_instalments_in_customer_order(engine: Engi
     assert [len(page) for page in pages] == [2, 1]
     items = [item for page in pages for item in page]
     assert [(item.customer_id, item.outstanding) for item in items] == [
-        (customers[0], 100_000), (customers[0], 50_000), (customers[1], 200_000)]
+        (customers[0], 100_000),
+        (customers[0], 50_000),
+        (customers[1], 200_000),
+    ]
     assert {(item.tz, item.due_date) for item in items} == {(JAKARTA, DUE)}
     assert sorted(bank.borrower_time_zones()) == [JAKARTA, MAKASSAR]
 

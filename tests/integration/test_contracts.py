@@ -69,13 +69,15 @@ ENGINE_NO_IO = "The menu engine touches no file, clock, process or socket itself
         ("import os", ENGINE_NO_IO, "gateway.engine.step -> os"),
     ],
 )
-def test_an_impure_import_in_the_engine_fails_lint_imports(tmp_path: Path, line: str, contract: str,
-                                                           shown: str) -> None:
+def test_an_impure_import_in_the_engine_fails_lint_imports(
+    tmp_path: Path, line: str, contract: str, shown: str
+) -> None:
     tree = copy_tree(tmp_path / "tree")
     before = lint_imports(tree)
     assert f"{contract} KEPT" in before.stdout, before.stdout + before.stderr
-    insert_after(tree / "gateway" / "engine" / "step.py", "from __future__ import annotations\n",
-                 f"\n{line}  # noqa: F401\n")
+    insert_after(
+        tree / "gateway" / "engine" / "step.py", "from __future__ import annotations\n", f"\n{line}  # noqa: F401\n"
+    )
     after = lint_imports(tree)
     assert after.returncode != 0
     assert f"{contract} BROKEN" in after.stdout, after.stdout + after.stderr

@@ -35,8 +35,12 @@ def free_port() -> int:
 def laptop(tmp_path: Path) -> dict[str, str]:
     """The environment of a machine without Redis: REDIS_URL unset, nothing on the probed port."""
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    env.update(DEV_REDIS_PROBE=f"127.0.0.1:{free_port()}", DEV_REDIS_PORT=str(free_port()),
-               DEV_RUN_DIR=str(tmp_path / "run"), DATABASE_URL=f"sqlite:///{tmp_path / 'bank.db'}")
+    env.update(
+        DEV_REDIS_PROBE=f"127.0.0.1:{free_port()}",
+        DEV_REDIS_PORT=str(free_port()),
+        DEV_RUN_DIR=str(tmp_path / "run"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'bank.db'}",
+    )
     return env
 
 
@@ -49,8 +53,14 @@ def embedded(tmp_path: Path) -> Iterator[devservices.EmbeddedRedis]:
 
 
 def with_services(env: dict[str, str], *command: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "gateway.devservices", "--", *command], env=env, cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "gateway.devservices", "--", *command],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_embedded_redis_starts_from_the_pip_package_answers_and_stops(tmp_path: Path) -> None:
@@ -91,14 +101,16 @@ def test_the_command_runs_with_an_embedded_redis_which_is_stopped_when_it_ends(l
 
 def waits_for_sigterm(marker: Path, ready: Path) -> str:
     """A command that says it is ready, then waits; on SIGTERM it writes the signal's name and exits 0."""
-    return ("import pathlib, signal, sys, time\n"
-            "def bye(signum, frame):\n"
-            f"    pathlib.Path({str(marker)!r}).write_text(signal.Signals(signum).name)\n"
-            "    sys.exit(0)\n"
-            "signal.signal(signal.SIGTERM, bye)\n"
-            f"pathlib.Path({str(ready)!r}).write_text('ready')\n"
-            "print('ready', flush=True)\n"
-            "time.sleep(60)\n")
+    return (
+        "import pathlib, signal, sys, time\n"
+        "def bye(signum, frame):\n"
+        f"    pathlib.Path({str(marker)!r}).write_text(signal.Signals(signum).name)\n"
+        "    sys.exit(0)\n"
+        "signal.signal(signal.SIGTERM, bye)\n"
+        f"pathlib.Path({str(ready)!r}).write_text('ready')\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
 
 
 def test_signals_reach_the_command_and_the_redis_is_stopped_after_it(laptop: dict[str, str], tmp_path: Path) -> None:
@@ -128,8 +140,9 @@ def test_where_sigtimedwait_is_missing_signal_handlers_pass_signals_on(tmp_path:
     assert code == 0 and marker.read_text() == "SIGTERM"
 
 
-def test_an_embedded_redis_already_running_is_reused_and_left_running(laptop: dict[str, str],
-                                                                     embedded: devservices.EmbeddedRedis) -> None:
+def test_an_embedded_redis_already_running_is_reused_and_left_running(
+    laptop: dict[str, str], embedded: devservices.EmbeddedRedis
+) -> None:
     laptop["DEV_REDIS_PORT"] = str(embedded.port)
     child = with_services(laptop, sys.executable, "-c", "import os; print(os.environ['REDIS_URL'])")
     out, err = child.communicate(timeout=CHILD_WAIT_S)
@@ -146,8 +159,9 @@ def test_make_clean_stops_a_running_embedded_redis_before_deleting_run(tmp_path:
     (project / ".venv").mkdir()
     server = devservices.start_embedded_redis(free_port(), project / ".run")
     try:
-        done = subprocess.run(["make", "-s", "clean"], cwd=project, capture_output=True, text=True,
-                              timeout=CHILD_WAIT_S)
+        done = subprocess.run(
+            ["make", "-s", "clean"], cwd=project, capture_output=True, text=True, timeout=CHILD_WAIT_S
+        )
         assert done.returncode == 0, done.stderr
         assert f"stopped the embedded Redis (pid {server.process.pid})" in done.stdout
         assert server.process.wait(timeout=CHILD_WAIT_S) is not None
@@ -162,8 +176,11 @@ def test_make_clean_leaves_a_process_alone_whose_pid_file_is_stale(tmp_path: Pat
     bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         (tmp_path / "run" / "redis-1.pid").write_text(f"{bystander.pid}\n")
-        subprocess.run(["sh", str(ROOT / "scripts" / "stop-embedded-redis.sh"), str(tmp_path / "run")], check=True,
-                       timeout=CHILD_WAIT_S)
+        subprocess.run(
+            ["sh", str(ROOT / "scripts" / "stop-embedded-redis.sh"), str(tmp_path / "run")],
+            check=True,
+            timeout=CHILD_WAIT_S,
+        )
         assert bystander.poll() is None
         assert not (tmp_path / "run" / "redis-1.pid").exists()
     finally:
@@ -193,8 +210,9 @@ def test_jembatan_dev_listens_on_loopback_unless_told(tmp_path: Path, monkeypatc
 
 
 @pytest.mark.parametrize(("bind_address", "expected"), [(None, "0.0.0.0:5000"), ("127.0.0.1", "127.0.0.1:5000")])
-def test_the_procfile_binds_where_bind_address_says_all_interfaces_by_default(bind_address: str | None,
-                                                                             expected: str) -> None:
+def test_the_procfile_binds_where_bind_address_says_all_interfaces_by_default(
+    bind_address: str | None, expected: str
+) -> None:
     web = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
     env = {"PATH": os.environ["PATH"]} | ({"BIND_ADDRESS": bind_address} if bind_address else {})
     expanded = subprocess.run(["sh", "-c", f"echo {web[4:]}"], env=env, capture_output=True, text=True, check=True)

@@ -21,7 +21,7 @@ from gateway.effects import GRACE, Effects, count_pending
 from gateway.gsm7 import is_gsm7, segments
 from gateway.runtime import Runtime, build_runtime
 from gateway.storage.sms_tables import OutboxRow
-from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine
 from tests.conftest import redis_test_url
 from tests.ussd_support import AfricasTalkingPhone
 
@@ -44,10 +44,11 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def runtime(redis_client: redis.Redis, demo_bank: SqlBank, db_engine: Engine, clock: Clock) -> Runtime:  # noqa: F811
+def runtime(redis_client: redis.Redis, demo_bank: SqlBank, db_engine: Engine, clock: Clock) -> Runtime:
     """The real menus on the demo bank, on each database (`db_engine` is parametrized)."""
-    settings = Settings(redis_url=redis_test_url(), database_url="sqlite://", secret_key="test-secret",
-                        retry_wait_s=1.0)
+    settings = Settings(
+        redis_url=redis_test_url(), database_url="sqlite://", secret_key="test-secret", retry_wait_s=1.0
+    )
     return build_runtime(settings, clock=clock, bank=demo_bank, db_engine=db_engine)
 
 
@@ -146,4 +147,3 @@ def test_effects_without_a_database_are_not_wired(redis_client: redis.Redis) -> 
     settings = Settings(redis_url=redis_test_url(), database_url="sqlite://", secret_key="test-secret")
     runtime = build_runtime(settings, bank=object(), db_engine=None)  # type: ignore[arg-type]
     assert runtime.effects is None and runtime.dialog.on_effects is None
-

@@ -18,8 +18,8 @@ from gateway.jobs.periodic import PERIODIC_JOBS
 from gateway.jobs.tasks import sweep_effects
 from gateway.sms.inbox import Inbox
 from handlers import REGISTRY
-from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine  # noqa: F401
-from tests.sms_support import Clock, SmsPhone, SmsWorld, make_world, worker_context_reset  # noqa: F401
+from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine
+from tests.sms_support import Clock, SmsPhone, SmsWorld, make_world, worker_context_reset
 
 PHONE = "+6281220150101"
 
@@ -30,8 +30,13 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def world(demo_bank: SqlBank, db_engine: Engine, redis_client: redis.Redis, clock: Clock,  # noqa: F811
-          worker_context_reset: None) -> SmsWorld:  # noqa: F811
+def world(
+    demo_bank: SqlBank,
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    clock: Clock,
+    worker_context_reset: None,
+) -> SmsWorld:
     assert demo_bank.set_sms_banking(PHONE, True, NOW)
     made = make_world(db_engine, redis_client, clock, REGISTRY, bank=demo_bank)
     outbox = made.channel.outbox

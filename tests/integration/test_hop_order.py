@@ -82,8 +82,16 @@ def lock_waits(runtime: Runtime) -> Iterator[threading.Event]:
 
 def json_hop(app: Flask, sequence: int, entry: str, replies: dict[int, Any]) -> None:
     with app.test_client() as client:
-        response = client.post("/ussd/json", json={"sessionId": "order-1", "msisdn": PHONE, "serviceCode": "*123#",
-                                                   "sequence": sequence, "input": entry})
+        response = client.post(
+            "/ussd/json",
+            json={
+                "sessionId": "order-1",
+                "msisdn": PHONE,
+                "serviceCode": "*123#",
+                "sequence": sequence,
+                "input": entry,
+            },
+        )
         replies[sequence] = (response.status_code, response.get_json()["message"])
 
 
@@ -94,7 +102,8 @@ def in_thread(target: Callable[..., None], *args: Any) -> threading.Thread:
 
 
 def test_a_new_input_waits_for_the_hop_in_flight_then_runs_after_it(
-        app: Flask, held_lookup: HeldHandler, lock_waits: threading.Event) -> None:
+    app: Flask, held_lookup: HeldHandler, lock_waits: threading.Event
+) -> None:
     replies: dict[int, Any] = {}
     first = in_thread(json_hop, app, 1, "*123#", replies)
     assert held_lookup.entered.wait(WAIT_S)
@@ -110,13 +119,16 @@ def test_a_new_input_waits_for_the_hop_in_flight_then_runs_after_it(
 
 
 def test_a_retry_of_the_hop_in_flight_gets_its_reply_and_runs_nothing_twice(
-        app: Flask, held_lookup: HeldHandler, lock_waits: threading.Event) -> None:
+    app: Flask, held_lookup: HeldHandler, lock_waits: threading.Event
+) -> None:
     replies: dict[str, Any] = {}
 
     def dial(name: str) -> None:
         with app.test_client() as client:
-            response = client.post("/ussd/africastalking", data={
-                "sessionId": "order-2", "serviceCode": "*123#", "phoneNumber": PHONE, "text": ""})
+            response = client.post(
+                "/ussd/africastalking",
+                data={"sessionId": "order-2", "serviceCode": "*123#", "phoneNumber": PHONE, "text": ""},
+            )
             replies[name] = (response.status_code, response.get_data(as_text=True))
 
     first = in_thread(dial, "first")
@@ -135,8 +147,14 @@ def test_a_hop_that_cannot_get_the_lock_in_time_answers_busy(redis_client: redis
     runtime = build_runtime(basic_settings(retry_wait_s=0.1), bank=object(), db_engine=create_engine("sqlite://"))
     holder = runtime.store.open("order-3", PHONE)
     assert holder.locked
-    response = create_app(runtime=runtime).test_client().post("/ussd/africastalking", data={
-        "sessionId": "order-3", "serviceCode": "*123#", "phoneNumber": PHONE, "text": ""})
+    response = (
+        create_app(runtime=runtime)
+        .test_client()
+        .post(
+            "/ussd/africastalking",
+            data={"sessionId": "order-3", "serviceCode": "*123#", "phoneNumber": PHONE, "text": ""},
+        )
+    )
     busy = runtime.menus.current.catalog.render("id", "engine.busy")
     assert (response.status_code, response.get_data(as_text=True)) == (200, f"END {busy}")
     assert redis_client.get(redis_keys.hop_lock(PHONE, "order-3")) == holder.owner.encode(), "not the holder's lock"

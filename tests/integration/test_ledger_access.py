@@ -20,14 +20,14 @@ from gateway.banking.demo import DAIRY, PATCHOULI, UNREGISTERED, seed
 from gateway.banking.ledger import SqlBank
 from gateway.storage.ledger_tables import CustomerRow
 from gateway.storage.migrate import upgrade
-from tests.banking_fixtures import FAST_HASHER, NOW, db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import FAST_HASHER, NOW, db_engine, pg_engine, sqlite_engine
 
 PEPPER = "kept-in-the-environment"
 MARIA = UNREGISTERED.msisdn
 
 
 @pytest.fixture
-def bank(db_engine: Engine) -> SqlBank:  # noqa: F811
+def bank(db_engine: Engine) -> SqlBank:
     upgrade(db_engine)
     return seed(SqlBank(db_engine, hasher=FAST_HASHER, pepper=PEPPER), NOW)
 

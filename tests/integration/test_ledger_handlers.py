@@ -111,9 +111,16 @@ def _run_case(bank: SqlBank, handler_name: str, case: Mapping[str, Any], seen: d
         getattr(bank, method)(*(_arg(a, now) for a in args))
     lang = case.get("lang", "id")
     services = FakeServices(bank, lang, now)
-    call = Call(msisdn=case["msisdn"], lang=lang, channel=case.get("channel", "ussd"), session_id="s1",
-                idempotency_key=str(case.get("key", name)), services=services, vars=case.get("vars") or {},
-                value=case.get("value"))
+    call = Call(
+        msisdn=case["msisdn"],
+        lang=lang,
+        channel=case.get("channel", "ussd"),
+        session_id="s1",
+        idempotency_key=str(case.get("key", name)),
+        services=services,
+        vars=case.get("vars") or {},
+        value=case.get("value"),
+    )
     result = REGISTRY[handler_name](call)
     expect = case["expect"]
     assert result.category == expect["category"], name

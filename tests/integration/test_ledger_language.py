@@ -11,11 +11,11 @@ from gateway.banking.ledger import SqlBank
 from gateway.reminders.due import due_batches
 from gateway.reminders.policy import DailyWindow, Rule
 from handlers import REGISTRY
-from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine  # noqa: F401
-from tests.sms_support import Clock, SmsPhone, make_world, worker_context_reset  # noqa: F401
+from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine
+from tests.sms_support import Clock, SmsPhone, make_world, worker_context_reset
 
 
-def test_the_language_is_the_branch_choice_until_the_customer_chooses(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_the_language_is_the_branch_choice_until_the_customer_chooses(demo_bank: SqlBank) -> None:
     assert demo_bank.customer_language(DAIRY.msisdn) == "id"
     demo_bank.set_language(DAIRY.msisdn, "en")
     assert demo_bank.customer_language(DAIRY.msisdn) == "en"
@@ -24,7 +24,7 @@ def test_the_language_is_the_branch_choice_until_the_customer_chooses(demo_bank:
     assert customer is not None and customer.lang == "en"
 
 
-def test_a_stranger_has_no_language_and_setting_one_stores_nothing(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_a_stranger_has_no_language_and_setting_one_stores_nothing(demo_bank: SqlBank) -> None:
     stranger = "+6281199990000"
     demo_bank.set_language(stranger, "en")
     assert demo_bank.customer_language(stranger) is None
@@ -32,13 +32,13 @@ def test_a_stranger_has_no_language_and_setting_one_stores_nothing(demo_bank: Sq
 
 
 @pytest.mark.parametrize("lang", ["", "english-uk", "e n", "id;--"])
-def test_a_malformed_language_is_refused(demo_bank: SqlBank, lang: str) -> None:  # noqa: F811
+def test_a_malformed_language_is_refused(demo_bank: SqlBank, lang: str) -> None:
     with pytest.raises(ValueError):
         demo_bank.set_language(DAIRY.msisdn, lang)
     assert demo_bank.customer_language(DAIRY.msisdn) == "id"
 
 
-def test_reminders_go_out_in_the_language_the_customer_chose(demo_bank: SqlBank, db_engine: Engine) -> None:  # noqa: F811
+def test_reminders_go_out_in_the_language_the_customer_chose(demo_bank: SqlBank, db_engine: Engine) -> None:
     rule = Rule("before", -DAYS_UNTIL_DUE, "reminders.before", "reminders.before_two", DailyWindow())
     local_day = NOW.astimezone(ZoneInfo(DAIRY.tz)).date()
     demo_bank.set_language(DAIRY.msisdn, "en")
@@ -47,9 +47,12 @@ def test_reminders_go_out_in_the_language_the_customer_chose(demo_bank: SqlBank,
     assert langs[DAIRY.msisdn] == "en"
 
 
-def test_sms_bahasa_stores_the_choice_with_the_customer(demo_bank: SqlBank, db_engine: Engine,  # noqa: F811
-                                                        redis_client: redis.Redis,
-                                                        worker_context_reset: None) -> None:  # noqa: F811
+def test_sms_bahasa_stores_the_choice_with_the_customer(
+    demo_bank: SqlBank,
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    worker_context_reset: None,
+) -> None:
     world = make_world(db_engine, redis_client, Clock(NOW), REGISTRY, bank=demo_bank)
     SmsPhone(world, DAIRY.msisdn).send("BAHASA EN")
     assert demo_bank.customer_language(DAIRY.msisdn) == "en"

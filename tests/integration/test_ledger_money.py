@@ -21,7 +21,7 @@ from gateway.banking.interface import (
 from gateway.banking.ledger import InsufficientBalance, SqlBank
 from gateway.storage.db import make_engine
 from gateway.storage.ledger_tables import ApplicationRow, CustomerRow, RepaymentRow, SavingsTxRow
-from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine
 
 T = TypeVar("T")
 
@@ -39,7 +39,7 @@ def twice_at_once(action: Callable[[], T]) -> list[T]:
         return [f.result(timeout=30) for f in futures]
 
 
-def count(bank: SqlBank, model: type, **where: object) -> int:  # noqa: F811
+def count(bank: SqlBank, model: type, **where: object) -> int:
     with bank.transaction() as session:
         query = select(func.count()).select_from(model)
         for name, value in where.items():
@@ -47,7 +47,7 @@ def count(bank: SqlBank, model: type, **where: object) -> int:  # noqa: F811
         return int(session.scalar(query) or 0)
 
 
-def test_demo_seed_is_idempotent_and_as_documented(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_demo_seed_is_idempotent_and_as_documented(demo_bank: SqlBank) -> None:
     seed(demo_bank, NOW + timedelta(days=3))
     assert count(demo_bank, CustomerRow) == len(DEMO_CUSTOMERS)
     for who in DEMO_CUSTOMERS:
@@ -70,7 +70,7 @@ def test_demo_seed_is_idempotent_and_as_documented(demo_bank: SqlBank) -> None: 
         assert all(t.balance_after >= 0 for t in history)
 
 
-def test_statement_is_newest_first_and_balances_agree(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_statement_is_newest_first_and_balances_agree(demo_bank: SqlBank) -> None:
     lines = demo_bank.mini_statement(DAIRY.msisdn, limit=10)
     assert [t.posted_at for t in lines] == sorted((t.posted_at for t in lines), reverse=True)
     account = demo_bank.savings_balance(DAIRY.msisdn)
@@ -79,7 +79,7 @@ def test_statement_is_newest_first_and_balances_agree(demo_bank: SqlBank) -> Non
     assert demo_bank.mini_statement("+6281199990000") == ()
 
 
-def test_repayment_debits_savings_and_settles_the_instalment(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_repayment_debits_savings_and_settles_the_instalment(demo_bank: SqlBank) -> None:
     before = demo_bank.savings_balance(DAIRY.msisdn)
     due = demo_bank.next_due(DAIRY.msisdn, None, NOW)
     assert before is not None and due is not None
@@ -93,7 +93,7 @@ def test_repayment_debits_savings_and_settles_the_instalment(demo_bank: SqlBank)
     assert demo_bank.mini_statement(DAIRY.msisdn, 1)[0].amount == -receipt.amount
 
 
-def test_insufficient_funds_moves_nothing(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_insufficient_funds_moves_nothing(demo_bank: SqlBank) -> None:
     account = demo_bank.savings_balance(DAIRY.msisdn)
     assert account is not None
     demo_bank.post(DAIRY.msisdn, -(account.balance - 1000), "withdrawal", "banking.tx.withdrawal", NOW, "w1")
@@ -105,13 +105,13 @@ def test_insufficient_funds_moves_nothing(demo_bank: SqlBank) -> None:  # noqa: 
         demo_bank.post(DAIRY.msisdn, -2000, "withdrawal", "banking.tx.withdrawal", NOW, "w2")
 
 
-def test_nothing_due(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_nothing_due(demo_bank: SqlBank) -> None:
     assert demo_bank.repay_next_instalment(PATCHOULI.msisdn, None, "k", NOW) == NothingDue(None)
     assert demo_bank.repay_next_instalment(UNREGISTERED.msisdn, None, "k2", NOW) == NothingDue(None)
     assert demo_bank.next_due(PATCHOULI.msisdn, None, NOW) is None
 
 
-def test_paying_every_instalment_closes_the_loan(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_paying_every_instalment_closes_the_loan(demo_bank: SqlBank) -> None:
     demo_bank.post(SEAWEED.msisdn, 5_000_000, "deposit", "banking.tx.seaweed_sale", NOW, "harvest")
     results = [demo_bank.repay_next_instalment(SEAWEED.msisdn, None, f"k{n}", NOW) for n in range(5)]
     receipts = [r for r in results if isinstance(r, Repayment)]
@@ -122,7 +122,7 @@ def test_paying_every_instalment_closes_the_loan(demo_bank: SqlBank) -> None:  #
     assert sum(r.amount for r in receipts) == sum(i.amount for i in loan.instalments)
 
 
-def test_double_submitted_repayment_takes_effect_once(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_double_submitted_repayment_takes_effect_once(demo_bank: SqlBank) -> None:
     before = demo_bank.savings_balance(DAIRY.msisdn)
     assert before is not None
     first, second = twice_at_once(lambda: demo_bank.repay_next_instalment(DAIRY.msisdn, None, "same-key", NOW))
@@ -133,7 +133,7 @@ def test_double_submitted_repayment_takes_effect_once(demo_bank: SqlBank) -> Non
     assert count(demo_bank, SavingsTxRow, idempotency_key="repay:same-key") == 1
 
 
-def test_two_different_repayments_at_once_pay_two_instalments(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_two_different_repayments_at_once_pay_two_instalments(demo_bank: SqlBank) -> None:
     keys = iter(["a", "b"])
     lock = threading.Lock()
 
@@ -147,7 +147,7 @@ def test_two_different_repayments_at_once_pay_two_instalments(demo_bank: SqlBank
     assert {first.instalment_number, second.instalment_number} == {2, 3}
 
 
-def test_double_submitted_application_takes_effect_once(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_double_submitted_application_takes_effect_once(demo_bank: SqlBank) -> None:
     def submit() -> object:
         return demo_bank.submit_application(DAIRY.msisdn, "dairy_cow", 2_000_000, 6, "pakan", "sess:7:submit", NOW)
 
@@ -158,7 +158,7 @@ def test_double_submitted_application_takes_effect_once(demo_bank: SqlBank) -> N
     assert again == first
 
 
-def test_submit_refuses_what_the_product_does_not_allow(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_submit_refuses_what_the_product_does_not_allow(demo_bank: SqlBank) -> None:
     with pytest.raises(ValueError, match="out_of_range"):
         demo_bank.submit_application(DAIRY.msisdn, "dairy_cow", 100, 6, "", "k1", NOW)
     with pytest.raises(ValueError, match="bad_tenor"):
@@ -169,7 +169,7 @@ def test_submit_refuses_what_the_product_does_not_allow(demo_bank: SqlBank) -> N
         demo_bank.submit_application("+6281199990000", "dairy_cow", 2_000_000, 6, "", "k4", NOW)
 
 
-def test_disburse_once_and_reject(demo_bank: SqlBank) -> None:  # noqa: F811
+def test_disburse_once_and_reject(demo_bank: SqlBank) -> None:
     (pending,) = demo_bank.my_loans(PATCHOULI.msisdn).applications
     before = demo_bank.savings_balance(PATCHOULI.msisdn)
     loan = demo_bank.disburse(pending.reference, NOW)

@@ -23,7 +23,7 @@ from gateway.releases.store import FIRST_START, PUBLISH
 from gateway.runtime import build_runtime
 from gateway.storage.migrate import upgrade
 from gateway.storage.release_tables import menu_release_events, menu_releases
-from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine
 from tests.conftest import basic_settings
 from tests.release_support import copy_fixture, publish_args, rename_amount_screen
 from tests.ussd_support import AfricasTalkingPhone
@@ -33,7 +33,7 @@ RELEASE_TABLES = {menu_releases.name, menu_release_events.name}
 
 
 @pytest.fixture
-def store(db_engine: Engine) -> ReleaseStore:  # noqa: F811
+def store(db_engine: Engine) -> ReleaseStore:
     upgrade(db_engine)
     return ReleaseStore(db_engine)
 
@@ -52,8 +52,9 @@ def test_publish_stores_makes_current_and_records_who_and_what_changed(
     assert cmd_publish(publish_args(menus, locales, "budi"), settings, store) == 0
     second = snapshot(menus, locales).hash
     assert store.current() == second
-    assert f"release {second} is current (was {first.hash}): screens +1 -1 ~1, texts +0 -0 ~2" in \
-        capsys.readouterr().out
+    assert (
+        f"release {second} is current (was {first.hash}): screens +1 -1 ~1, texts +0 -0 ~2" in capsys.readouterr().out
+    )
 
     assert cmd_publish(publish_args(menus, locales, "budi"), settings, store) == 0  # the same files again
     assert "is current already: nothing changed" in capsys.readouterr().out
@@ -96,12 +97,12 @@ def test_rollback_makes_an_older_release_current_again_and_is_recorded(
     assert first is not None
     rename_amount_screen(menus, locales)
     cmd_publish(publish_args(menus, locales), settings, store)
-    assert cmd_rollback(argparse.Namespace(version=first[:8], by="citra", note="callers confused"), settings,
-                        store) == 0
+    assert (
+        cmd_rollback(argparse.Namespace(version=first[:8], by="citra", note="callers confused"), settings, store) == 0
+    )
     assert store.current() == first
     latest = store.history(1)[0]
-    assert (latest.hash, latest.action, latest.made_by, latest.note) == (first, "rollback", "citra",
-                                                                        "callers confused")
+    assert (latest.hash, latest.action, latest.made_by, latest.note) == (first, "rollback", "citra", "callers confused")
     assert latest.summary == "screens +1 -1 ~1, texts +0 -0 ~2"
     assert cmd_rollback(argparse.Namespace(version=first, by="citra", note=""), settings, store) == 0
     assert "current already" in capsys.readouterr().out
@@ -155,9 +156,14 @@ def test_a_development_edit_becomes_a_stored_release(tmp_path: Path, store: Rele
 
 def test_the_migration_builds_the_tables_the_store_describes(store: ReleaseStore) -> None:
     with store.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={
-            "include_object": lambda obj, name, type_, *_: (name if type_ == "table" else obj.table.name)
-            in RELEASE_TABLES})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "include_object": lambda obj, name, type_, *_: (
+                    (name if type_ == "table" else obj.table.name) in RELEASE_TABLES
+                )
+            },
+        )
         assert compare_metadata(context, menu_releases.metadata) == []
 
 

@@ -33,16 +33,18 @@ GONE = "END Maaf, menu layanan baru saja diperbarui. Silakan tekan kode layanan 
 
 def test_edit_applies_to_new_sessions_and_spares_sessions_in_flight(tmp_path: Path, redis_client: object) -> None:
     menus, locales = copy_fixture(tmp_path)
-    runtime = build_runtime(basic_settings(menus_dir=menus, locales_dir=locales), bank=object(),
-                            db_engine=create_engine("sqlite://"))
+    runtime = build_runtime(
+        basic_settings(menus_dir=menus, locales_dir=locales), bank=object(), db_engine=create_engine("sqlite://")
+    )
     client = create_app(runtime=runtime).test_client()
     in_flight = AfricasTalkingPhone(client, "+6281234567890", "old-1")
     in_flight.dial()
     assert in_flight.send("2") == "CON Jumlah pinjaman:\n0 Kembali 00 Menu"
 
     texts = locales / "id.test.yaml"
-    texts.write_text(texts.read_text().replace('"Menu uji"', '"Menu baru"').replace('"Pinjam {amount}?"',
-                                                                                      '"Jadi pinjam {amount}?"'))
+    texts.write_text(
+        texts.read_text().replace('"Menu uji"', '"Menu baru"').replace('"Pinjam {amount}?"', '"Jadi pinjam {amount}?"')
+    )
     runtime.menus.refresh(now=1e12)
 
     assert in_flight.send("2jt") == "CON Pinjam Rp2.000.000?\n1. Ya\n0 Kembali 00 Menu"
@@ -54,8 +56,9 @@ def test_edit_applies_to_new_sessions_and_spares_sessions_in_flight(tmp_path: Pa
 
 def test_an_invalid_edit_is_refused_and_the_old_menu_keeps_serving(tmp_path: Path, redis_client: object) -> None:
     menus, locales = copy_fixture(tmp_path)
-    runtime = build_runtime(basic_settings(menus_dir=menus, locales_dir=locales), bank=object(),
-                            db_engine=create_engine("sqlite://"))
+    runtime = build_runtime(
+        basic_settings(menus_dir=menus, locales_dir=locales), bank=object(), db_engine=create_engine("sqlite://")
+    )
     version = runtime.menus.current.menu.version
     main = menus / "ussd" / "main.yaml"
     main.write_text(main.read_text().replace("next: balance}", "next: nowhere}"))
@@ -92,9 +95,26 @@ class WebProcess:
         self.log.write_bytes(b"")
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0", "--workers", "2", "--worker-class",
-                 "gthread", "--threads", "2", "gateway.app:create_app()"],
-                cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "--bind",
+                    "127.0.0.1:0",
+                    "--workers",
+                    "2",
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    "2",
+                    "gateway.app:create_app()",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + START_TIMEOUT_S
         while not self.url:
             found = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", self.log.read_text(errors="replace"))
@@ -111,8 +131,15 @@ class WebProcess:
         self.url = ""
 
     def post(self, session_id: str, phone: str, text: str) -> str:
-        body = urllib.parse.urlencode({"sessionId": session_id, "serviceCode": "*123#", "phoneNumber": phone,
-                                       "networkCode": "51010", "text": text}).encode()
+        body = urllib.parse.urlencode(
+            {
+                "sessionId": session_id,
+                "serviceCode": "*123#",
+                "phoneNumber": phone,
+                "networkCode": "51010",
+                "text": text,
+            }
+        ).encode()
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:  # the workers may still be booting a moment after the master listens
             try:
@@ -129,9 +156,18 @@ def web(tmp_path: Path, redis_client: object) -> Iterator[tuple[WebProcess, Path
     menus, locales = copy_fixture(tmp_path, operator_files=True)
     database_url = f"sqlite:///{tmp_path / 'jembatan.db'}"
     upgrade(database_url)
-    env = dict(os.environ, REDIS_URL=redis_test_url(), DATABASE_URL=database_url, MENUS_DIR=str(menus),
-               LOCALES_DIR=str(locales), HANDLERS_MODULE="tests.fixtures.basic.handlers", SECRET_KEY="test-secret",
-               MENU_WATCH="0", JEMBATAN_ENV="development", PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        REDIS_URL=redis_test_url(),
+        DATABASE_URL=database_url,
+        MENUS_DIR=str(menus),
+        LOCALES_DIR=str(locales),
+        HANDLERS_MODULE="tests.fixtures.basic.handlers",
+        SECRET_KEY="test-secret",
+        MENU_WATCH="0",
+        JEMBATAN_ENV="development",
+        PYTHONPATH=str(ROOT),
+    )
     process = WebProcess(env, tmp_path / "web.log")
     try:
         yield process, menus, locales, database_url

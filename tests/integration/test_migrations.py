@@ -12,10 +12,21 @@ from gateway.banking.demo import DEMO_CUSTOMERS, seed_database
 from gateway.storage.base import Base
 from gateway.storage.db import make_engine
 from gateway.storage.migrations import alembic_config, upgrade
-from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine
 
-LEDGER_TABLES = {"customers", "savings_accounts", "savings_transactions", "loan_applications", "loans",
-                 "instalments", "repayments", "sms_outbox", "sms_preferences", "sms_inbound", "reminders"}
+LEDGER_TABLES = {
+    "customers",
+    "savings_accounts",
+    "savings_transactions",
+    "loan_applications",
+    "loans",
+    "instalments",
+    "repayments",
+    "sms_outbox",
+    "sms_preferences",
+    "sms_inbound",
+    "reminders",
+}
 
 
 def _ledger_only(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
@@ -29,7 +40,7 @@ def _head() -> str:
     return head
 
 
-def test_upgrade_builds_the_schema_the_models_describe(db_engine: Engine) -> None:  # noqa: F811
+def test_upgrade_builds_the_schema_the_models_describe(db_engine: Engine) -> None:
     upgrade(db_engine)
     upgrade(db_engine)  # a second run has nothing to do
     assert set(inspect(db_engine).get_table_names()) >= LEDGER_TABLES | {"alembic_version"}
@@ -39,7 +50,7 @@ def test_upgrade_builds_the_schema_the_models_describe(db_engine: Engine) -> Non
         assert context.get_current_revision() == _head()
 
 
-def test_downgrade_to_base_and_up_again(db_engine: Engine) -> None:  # noqa: F811
+def test_downgrade_to_base_and_up_again(db_engine: Engine) -> None:
     upgrade(db_engine)
     config = alembic_config()
     with db_engine.begin() as connection:

@@ -46,8 +46,10 @@ def unavailable(app: Flask) -> str:
 
 
 def json_hop(client: FlaskClient, session_id: str, sequence: int, entry: str) -> tuple[int, dict]:
-    response = client.post("/ussd/json", json={"sessionId": session_id, "msisdn": PHONE, "serviceCode": "*123#",
-                                               "sequence": sequence, "input": entry})
+    response = client.post(
+        "/ussd/json",
+        json={"sessionId": session_id, "msisdn": PHONE, "serviceCode": "*123#", "sequence": sequence, "input": entry},
+    )
     return response.status_code, response.get_json()
 
 
@@ -56,7 +58,8 @@ def outage_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
 
 
 def test_while_redis_is_down_every_ussd_endpoint_answers_200_with_the_unavailable_end(
-        app: Flask, server: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
+    app: Flask, server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
     client = app.test_client()
     phone = AfricasTalkingPhone(client, PHONE, "outage-1")
     assert phone.dial().startswith(MAIN)
@@ -70,7 +73,9 @@ def test_while_redis_is_down_every_ussd_endpoint_answers_200_with_the_unavailabl
             assert phone.post("1") == (200, f"END {notice}")
             assert AfricasTalkingPhone(client, PHONE, f"outage-new-{attempt}").post("") == (200, f"END {notice}")
             assert json_hop(client, "outage-json", attempt + 1, "1") == (
-                200, {"sessionId": "outage-json", "message": notice, "continue": False})
+                200,
+                {"sessionId": "outage-json", "message": notice, "continue": False},
+            )
 
     lines = outage_lines(caplog)
     assert [line.getMessage().split(":")[1].strip() for line in lines] == ["ConnectionError"]
@@ -90,7 +95,8 @@ def test_healthz_names_redis_while_it_is_down_and_recovers_with_it(app: Flask, s
 
 
 def test_the_hop_works_again_once_redis_is_back_without_a_restart(
-        app: Flask, server: RedisServer, caplog: pytest.LogCaptureFixture) -> None:
+    app: Flask, server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
     client = app.test_client()
     assert AfricasTalkingPhone(client, PHONE, "before").dial().startswith(MAIN)
     server.kill()

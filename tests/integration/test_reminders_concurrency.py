@@ -13,7 +13,7 @@ from gateway.reminders.policy import Policy
 from gateway.reminders.scan import ScanReport, scan_and_queue
 from gateway.storage.reminder_tables import ReminderRow
 from gateway.storage.sms_tables import OutboxRow
-from tests.integration.test_reminders_scan import (  # noqa: F401
+from tests.integration.test_reminders_scan import (
     DUE,
     MAKASSAR,
     add_customer,

@@ -18,7 +18,7 @@ from gateway.reminders.preview import cli_preview
 from gateway.reminders.scan import scan_and_queue
 from gateway.storage.base import Base
 from gateway.storage.db import make_engine
-from tests.integration.test_reminders_scan import (  # noqa: F401
+from tests.integration.test_reminders_scan import (
     DUE,
     MAKASSAR,
     ROOT,

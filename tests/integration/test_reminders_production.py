@@ -26,7 +26,7 @@ from gateway.jobs.tasks import (
 from gateway.reminders.runner import ReminderSetup
 from gateway.sms.wiring import build_outbox_context
 from gateway.storage.sms_tables import OutboxRow
-from tests.banking_fixtures import bank, db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import bank, db_engine, pg_engine, sqlite_engine
 from tests.fakes.twilio_server import FakeTwilio
 from tests.sms_support import Clock
 from tests.transcript_support import CLOCK
@@ -37,15 +37,22 @@ WIB = ZoneInfo("Asia/Jakarta")
 
 
 def test_scan_then_dispatch_send_each_reminder_once_in_its_window(
-    bank: SqlBank, db_engine: Engine, redis_client: redis.Redis  # noqa: F811
+    bank: SqlBank,
+    db_engine: Engine,
+    redis_client: redis.Redis,
 ) -> None:
     seed(bank, CLOCK)  # Euis owes an instalment on 29 Nov 2026
     clock = Clock(datetime(2026, 11, 28, 7, 0, tzinfo=WIB))  # D-1 of Euis's instalment, before the window
     queue = Queue(f"sms-test-{secrets.token_hex(4)}", connection=redis_client)
     with FakeTwilio() as fake:
-        settings = Settings(sms_provider="twilio", twilio_account_sid=fake.account_sid,
-                            twilio_auth_token=fake.auth_token, twilio_from="+15005550006",
-                            twilio_api_base_url=fake.base_url, sms_send_threads=4)
+        settings = Settings(
+            sms_provider="twilio",
+            twilio_account_sid=fake.account_sid,
+            twilio_auth_token=fake.auth_token,
+            twilio_from="+15005550006",
+            twilio_api_base_url=fake.base_url,
+            sms_send_threads=4,
+        )
         context = replace(build_outbox_context(settings, redis_client, db_engine, clock), queue=queue)
         install_worker_context(context)
         install_reminder_setup(ReminderSetup.load(db_engine, ROOT / "menus", ROOT / "locales"))

@@ -18,8 +18,11 @@ from tests.transcript_support import CLOCK, FAST_HASHER
 EUIS = "+6281220150101"
 
 
-def test_reminders_wait_for_the_window_then_land_in_the_sandbox_once(tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
-                                                                      redis_client: redis.Redis) -> None:
+def test_reminders_wait_for_the_window_then_land_in_the_sandbox_once(
+    tmp_path: Path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+    redis_client: redis.Redis,
+) -> None:
     url = f"sqlite:///{tmp_path / 'bank.db'}"
     engine = make_engine(url)
     upgrade(engine)

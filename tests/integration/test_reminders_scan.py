@@ -21,7 +21,7 @@ from gateway.storage.base import Base
 from gateway.storage.ledger_tables import ApplicationRow, CustomerRow, InstalmentRow, LoanRow
 from gateway.storage.reminder_tables import ReminderRow
 from gateway.storage.sms_tables import OutboxRow, OutboxStatus
-from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 JAKARTA, MAKASSAR = "Asia/Jakarta", "Asia/Makassar"  # Aceh (WIB) and Sumba (WITA)
@@ -37,7 +37,7 @@ def at(local_day: date, hour: int, minute: int = 0, tz_hours: int = 7) -> dateti
 
 
 @pytest.fixture(name="engine")
-def engine_fixture(db_engine: Engine) -> Engine:  # noqa: F811
+def engine_fixture(db_engine: Engine) -> Engine:
     Base.metadata.create_all(db_engine)
     return db_engine
 

@@ -16,7 +16,7 @@ from gateway.reminders.sendcheck import still_wanted, still_wanted_many
 from gateway.sms.outbox import queue_sms, set_opt_out
 from gateway.storage.ledger_tables import InstalmentRow, LoanRow
 from gateway.storage.sms_tables import OutboxRow, OutboxStatus
-from tests.integration.test_reminders_scan import (  # noqa: F401
+from tests.integration.test_reminders_scan import (
     DUE,
     add_customer,
     add_loan,

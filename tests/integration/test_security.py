@@ -35,10 +35,10 @@ from gateway.i18n import load_catalog
 from gateway.sms.keywords import load_keywords
 from gateway.storage.migrate import upgrade
 from handlers import REGISTRY
-from tests.banking_fixtures import FAST_HASHER, NOW, db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import FAST_HASHER, NOW, db_engine, pg_engine, sqlite_engine
 from tests.conftest import ROOT
 from tests.fakes.twilio_server import FakeTwilio
-from tests.sms_support import Clock, SmsPhone, SmsWorld, fake_twilio, make_world, worker_context_reset  # noqa: F401
+from tests.sms_support import Clock, SmsPhone, SmsWorld, fake_twilio, make_world, worker_context_reset
 from tests.ussd_support import AfricasTalkingPhone, JsonPhone
 
 PEPPER = "security-test-pepper-kept-outside-the-db"
@@ -78,14 +78,19 @@ class Secrets:
 
 
 @pytest.fixture
-def bank(db_engine: Engine) -> SqlBank:  # noqa: F811
+def bank(db_engine: Engine) -> SqlBank:
     upgrade(db_engine)
     return seed(SqlBank(db_engine, hasher=FAST_HASHER, pepper=PEPPER), NOW)
 
 
 @pytest.fixture
-def world(bank: SqlBank, db_engine: Engine, redis_client: redis.Redis, fake_twilio: FakeTwilio,  # noqa: F811
-          worker_context_reset: None) -> SmsWorld:  # noqa: F811
+def world(
+    bank: SqlBank,
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    fake_twilio: FakeTwilio,
+    worker_context_reset: None,
+) -> SmsWorld:
     """The whole app (USSD and SMS) on the real menus, sending SMS through a fake Twilio as in production."""
     return make_world(db_engine, redis_client, Clock(NOW), REGISTRY, bank=bank, fake=fake_twilio, **REAL_MENUS)
 
@@ -198,8 +203,9 @@ def test_a_locked_customer_cannot_unlock_without_a_code(world: SmsWorld, bank: S
     assert bank.verify_pin(phone, pin).outcome is PinOutcome.WRONG, "the old PIN is gone"
 
 
-def test_pin_unlock_command_prints_a_code_and_leaves_the_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_pin_unlock_command_prints_a_code_and_leaves_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from gateway.cli import main
 
     url = f"sqlite:///{tmp_path / 'bank.db'}"
@@ -324,7 +330,10 @@ def full_walk(world: SmsWorld, bank: SqlBank) -> tuple[Secrets, set[str]]:
 
 
 def test_no_secret_and_no_unmasked_number_in_logs_redis_or_tables(
-    world: SmsWorld, bank: SqlBank, db_engine: Engine, caplog: pytest.LogCaptureFixture,  # noqa: F811
+    world: SmsWorld,
+    bank: SqlBank,
+    db_engine: Engine,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     secret, numbers = full_walk(world, bank)
@@ -334,8 +343,11 @@ def test_no_secret_and_no_unmasked_number_in_logs_redis_or_tables(
     phone_cells: set[tuple[str, str]] = set()
 
     for record in caplog.records:
-        line = record.getMessage() + (caplog.handler.formatter.formatException(record.exc_info)
-                                      if record.exc_info and caplog.handler.formatter else "")
+        line = record.getMessage() + (
+            caplog.handler.formatter.formatException(record.exc_info)
+            if record.exc_info and caplog.handler.formatter
+            else ""
+        )
         found += [f"log {record.name}: {line!r}" for value in secret.values | numbers if value in line]
 
     redis_keys = {key for key, _text in _redis_texts(world.redis)}

@@ -37,10 +37,10 @@ from gateway.sms.retention import PURGED_BODY, purge_messages
 from gateway.sms.send_hooks import StillWantedHooks
 from gateway.sms.sender import send_one
 from gateway.storage.sms_tables import InboundMessageRow
-from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine
 from tests.conftest import ROOT
 from tests.fakes.twilio_server import FakeTwilio
-from tests.sms_support import (  # noqa: F401
+from tests.sms_support import (
     AGGREGATOR_SECRET,
     CUSTOMER,
     Clock,
@@ -54,16 +54,29 @@ from tests.sms_support import (  # noqa: F401
 
 CODE_BODY = "Kode 276211 untuk SALDO. Berlaku 5 menit."
 LONG_CREDENTIAL = "aggregator-credential-0123456789"
-SAFE = {"jembatan_env": "production", "secret_key": "s" * 40, "pin_pepper": "p" * 40,
-        "twilio_account_sid": "AC" + "1" * 32, "twilio_auth_token": "t" * 32, "twilio_from": "+15005550006",
-        "public_url": "https://bank.example.id", "aggregator_credential": LONG_CREDENTIAL}
+SAFE = {
+    "jembatan_env": "production",
+    "secret_key": "s" * 40,
+    "pin_pepper": "p" * 40,
+    "twilio_account_sid": "AC" + "1" * 32,
+    "twilio_auth_token": "t" * 32,
+    "twilio_from": "+15005550006",
+    "public_url": "https://bank.example.id",
+    "aggregator_credential": LONG_CREDENTIAL,
+}
 
 
 @pytest.fixture
-def world(db_engine: Engine, redis_client: redis.Redis, clock: Clock, fake_twilio: FakeTwilio,  # noqa: F811
-          worker_context_reset: None) -> SmsWorld:  # noqa: F811
-    world = make_world(db_engine, redis_client, clock, {}, bank=SqlBank(db_engine, hasher=FAST_HASHER),
-                       fake=fake_twilio)
+def world(
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    clock: Clock,
+    fake_twilio: FakeTwilio,
+    worker_context_reset: None,
+) -> SmsWorld:
+    world = make_world(
+        db_engine, redis_client, clock, {}, bank=SqlBank(db_engine, hasher=FAST_HASHER), fake=fake_twilio
+    )
     world.channel.inbox.dispatcher.services.bank.add_customer(CUSTOMER, "Ibu Siti", "Asia/Jakarta", "id", clock())
     return world
 
@@ -75,8 +88,12 @@ def sandbox_world(engine: Engine, client: redis.Redis, now: Clock, **settings: o
 # The sandbox
 
 
-def test_the_sandbox_answers_loopback_callers_in_development(db_engine: Engine, redis_client: redis.Redis,  # noqa: F811
-                                                             clock: Clock, worker_context_reset: None) -> None:  # noqa: F811
+def test_the_sandbox_answers_loopback_callers_in_development(
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    clock: Clock,
+    worker_context_reset: None,
+) -> None:
     world = sandbox_world(db_engine, redis_client, clock)
     for address in ("127.0.0.1", "::1"):
         assert world.client.get("/sms/sandbox", environ_base={"REMOTE_ADDR": address}).status_code == 200
@@ -84,8 +101,12 @@ def test_the_sandbox_answers_loopback_callers_in_development(db_engine: Engine, 
         assert world.client.get("/sms/sandbox", environ_base={"REMOTE_ADDR": address}).status_code == 404
 
 
-def test_the_sandbox_is_closed_in_production_mode(db_engine: Engine, redis_client: redis.Redis,  # noqa: F811
-                                                  clock: Clock, worker_context_reset: None) -> None:  # noqa: F811
+def test_the_sandbox_is_closed_in_production_mode(
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    clock: Clock,
+    worker_context_reset: None,
+) -> None:
     world = sandbox_world(db_engine, redis_client, clock, jembatan_env="production")
     assert world.client.get("/sms/sandbox").status_code == 404
 
@@ -97,16 +118,19 @@ def test_the_sandbox_is_closed_when_a_real_provider_sends(world: SmsWorld) -> No
 # Refusing to start
 
 
-@pytest.mark.parametrize("change, named", [
-    ({"secret_key": DEV_SECRET}, "SECRET_KEY"),
-    ({"pin_pepper": DEV_SECRET}, "PIN_PEPPER"),
-    ({"public_url": ""}, "PUBLIC_URL"),
-    ({"twilio_account_sid": "", "twilio_auth_token": "", "twilio_from": ""}, "SMS_PROVIDER is the sandbox"),
-    ({"sms_provider": "sandbox"}, "SMS_PROVIDER is the sandbox"),
-    ({"aggregator_credential": "short-secret"}, "AGGREGATOR_CREDENTIAL"),
-    ({"sms_provider": "aggregator"}, "AGGREGATOR_SEND_URL"),
-    ({"jembatan_env": "prod"}, "JEMBATAN_ENV"),
-])
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        ({"secret_key": DEV_SECRET}, "SECRET_KEY"),
+        ({"pin_pepper": DEV_SECRET}, "PIN_PEPPER"),
+        ({"public_url": ""}, "PUBLIC_URL"),
+        ({"twilio_account_sid": "", "twilio_auth_token": "", "twilio_from": ""}, "SMS_PROVIDER is the sandbox"),
+        ({"sms_provider": "sandbox"}, "SMS_PROVIDER is the sandbox"),
+        ({"aggregator_credential": "short-secret"}, "AGGREGATOR_CREDENTIAL"),
+        ({"sms_provider": "aggregator"}, "AGGREGATOR_SEND_URL"),
+        ({"jembatan_env": "prod"}, "JEMBATAN_ENV"),
+    ],
+)
 def test_each_unsafe_production_setting_is_one_line_naming_it(change: dict[str, str], named: str) -> None:
     with pytest.raises(UnsafeSettings) as refused:
         create_app(config={**SAFE, **change})
@@ -117,29 +141,47 @@ def test_each_unsafe_production_setting_is_one_line_naming_it(change: dict[str, 
 
 def test_every_problem_is_listed_at_once() -> None:
     with pytest.raises(UnsafeSettings) as refused:
-        create_app(config={"jembatan_env": "production", "secret_key": DEV_SECRET, "twilio_auth_token": "t" * 32,
-                           "aggregator_credential": "short"})
+        create_app(
+            config={
+                "jembatan_env": "production",
+                "secret_key": DEV_SECRET,
+                "twilio_auth_token": "t" * 32,
+                "aggregator_credential": "short",
+            }
+        )
     assert len(refused.value.problems) == 4  # SECRET_KEY, sandbox, PUBLIC_URL, AGGREGATOR_CREDENTIAL
 
 
 def test_safe_production_settings_and_development_mode_start() -> None:
     assert problems(Settings().with_overrides(SAFE)) == []
-    aggregator_only = {**SAFE, "twilio_account_sid": "", "twilio_auth_token": "", "twilio_from": "",
-                       "aggregator_send_url": "https://sms.example.id/send", "aggregator_userid": "bank"}
+    aggregator_only = {
+        **SAFE,
+        "twilio_account_sid": "",
+        "twilio_auth_token": "",
+        "twilio_from": "",
+        "aggregator_send_url": "https://sms.example.id/send",
+        "aggregator_userid": "bank",
+    }
     assert problems(Settings().with_overrides(aggregator_only)) == []
     assert problems(Settings(secret_key=DEV_SECRET, aggregator_credential="short")) == []  # development
 
 
 def production_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "AGGREGATOR_", "SMS_"))}
-    return {**env, "JEMBATAN_ENV": "production", "SECRET_KEY": DEV_SECRET, "REDIS_URL": "redis://127.0.0.1:1/0",
-            **extra}
+    return {
+        **env,
+        "JEMBATAN_ENV": "production",
+        "SECRET_KEY": DEV_SECRET,
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("module", ["gateway.jobs.worker", "gateway.jobs.scheduler"])
 def test_the_worker_and_the_scheduler_refuse_before_working(module: str) -> None:
-    done = subprocess.run([sys.executable, "-m", module], env=production_env(), cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", module], env=production_env(), cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode != 0
     assert "SECRET_KEY is the development default: set SECRET_KEY" in done.stderr
     assert "Traceback" not in done.stderr
@@ -147,8 +189,14 @@ def test_the_worker_and_the_scheduler_refuse_before_working(module: str) -> None
 
 def test_gunicorn_shows_the_refusal_and_exits(tmp_path: object) -> None:
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    done = subprocess.run([gunicorn, "--bind", "127.0.0.1:0", "--no-control-socket", "gateway.app:create_app()"],
-                          env=production_env(), cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [gunicorn, "--bind", "127.0.0.1:0", "--no-control-socket", "gateway.app:create_app()"],
+        env=production_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode != 0
     assert "SECRET_KEY is the development default: set SECRET_KEY" in done.stderr
 
@@ -159,8 +207,9 @@ def test_gunicorn_shows_the_refusal_and_exits(tmp_path: object) -> None:
 def code_row(world: SmsWorld, key: str, *, expires_in: timedelta = timedelta(minutes=5)) -> int:
     now = world.clock()
     with world.session() as db, db.begin():
-        return queue_sms(db, to=CUSTOMER, body=CODE_BODY, purpose="auth_code", key=key, now=now,
-                         expires_at=now + expires_in)
+        return queue_sms(
+            db, to=CUSTOMER, body=CODE_BODY, purpose="auth_code", key=key, now=now, expires_at=now + expires_in
+        )
 
 
 def assert_masked(world: SmsWorld, outbox_id: int, status: str) -> None:
@@ -234,7 +283,10 @@ def test_message_bodies_are_purged_after_the_retention_period(world: SmsWorld) -
     world.work()
     later: datetime = world.clock() + timedelta(days=31)
     assert purge_messages(world.channel.outbox.sessions, later, timedelta(days=30)) == {
-        "outbound": 1, "inbound": 1, "codes": 0}
+        "outbound": 1,
+        "inbound": 1,
+        "codes": 0,
+    }
     (row,) = world.outbox_rows()
     assert row.body == PURGED_BODY and row.status == "sent"
     with world.session() as db:
@@ -272,15 +324,19 @@ def log_text() -> Iterator[io.StringIO]:
         root.setLevel(previous)
 
 
-def test_the_credential_and_numbers_never_reach_our_or_werkzeugs_log(world: SmsWorld,
-                                                                     log_text: io.StringIO) -> None:
+def test_the_credential_and_numbers_never_reach_our_or_werkzeugs_log(world: SmsWorld, log_text: io.StringIO) -> None:
     server = make_server("127.0.0.1", 0, world.client.application, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     try:
-        params = {"original": "081234567890", "sendto": "9123", "messageid": "log-1", "message": "BANTUAN",
-                  "credential": AGGREGATOR_SECRET}
+        params = {
+            "original": "081234567890",
+            "sendto": "9123",
+            "messageid": "log-1",
+            "message": "BANTUAN",
+            "credential": AGGREGATOR_SECRET,
+        }
         assert requests.get(f"{base}/sms/aggregator", params=params, timeout=10).text == "000"
         wrong = {**params, "credential": "wrong-credential-value"}
         assert requests.get(f"{base}/sms/aggregator", params=wrong, timeout=10).status_code == 403
@@ -297,15 +353,27 @@ def test_the_credential_and_numbers_never_reach_our_or_werkzeugs_log(world: SmsW
 
 def test_gunicorn_masks_its_own_error_and_access_logs() -> None:
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    command = [gunicorn, "--bind", "127.0.0.1:0", "--no-control-socket", "--access-logfile", "-",
-               "--log-level", "info", "tests.fakes.plain_wsgi:app"]
+    command = [
+        gunicorn,
+        "--bind",
+        "127.0.0.1:0",
+        "--no-control-socket",
+        "--access-logfile",
+        "-",
+        "--log-level",
+        "info",
+        "tests.fakes.plain_wsgi:app",
+    ]
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
         try:
             port = _listening_port(proc)
             bad = b"GET /sms/aggregator?original=6281234567890&credential=" + LONG_CREDENTIAL.encode() + b"\r\n\r\n"
             _raw_request(port, bad)
-            requests.get(f"http://127.0.0.1:{port}/sms/aggregator",
-                         params={"original": "+14155550123", "credential": LONG_CREDENTIAL}, timeout=10)
+            requests.get(
+                f"http://127.0.0.1:{port}/sms/aggregator",
+                params={"original": "+14155550123", "credential": LONG_CREDENTIAL},
+                timeout=10,
+            )
         finally:
             proc.terminate()
         output = proc.communicate(timeout=30)[0]

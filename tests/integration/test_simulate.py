@@ -37,10 +37,13 @@ def free_port() -> int:
 
 @pytest.fixture
 def basic_menus(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name, value in {"MENUS_DIR": FIXTURES / "basic" / "menus", "LOCALES_DIR": FIXTURES / "basic" / "locales",
-                        "HANDLERS_MODULE": "tests.fixtures.basic.handlers",
-                        "DATABASE_URL": f"sqlite:///{tmp_path / 'bank.db'}",
-                        "REDIS_URL": redis_test_url()}.items():
+    for name, value in {
+        "MENUS_DIR": FIXTURES / "basic" / "menus",
+        "LOCALES_DIR": FIXTURES / "basic" / "locales",
+        "HANDLERS_MODULE": "tests.fixtures.basic.handlers",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bank.db'}",
+        "REDIS_URL": redis_test_url(),
+    }.items():
         monkeypatch.setenv(name, str(value))
 
 
@@ -73,8 +76,9 @@ def store(client: redis.Redis) -> SessionStore:
 
 
 @pytest.mark.usefixtures("basic_menus")
-def test_simulate_records_a_walk_that_replays_as_a_transcript(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              redis_client: redis.Redis) -> None:
+def test_simulate_records_a_walk_that_replays_as_a_transcript(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, redis_client: redis.Redis
+) -> None:
     Keyboard(monkeypatch, "2", "2jt", "1")
     record = tmp_path / "walk.yaml"
     assert main(["simulate", "--phone", "081234567890", "--record", str(record), "--name", "loan walk"]) == 0
@@ -86,8 +90,9 @@ def test_simulate_records_a_walk_that_replays_as_a_transcript(tmp_path: Path, mo
 
 
 @pytest.mark.usefixtures("basic_menus")
-def test_the_simulator_language_is_the_walks_own_not_the_customers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                   redis_client: redis.Redis) -> None:
+def test_the_simulator_language_is_the_walks_own_not_the_customers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, redis_client: redis.Redis
+) -> None:
     Keyboard(monkeypatch, "2", "2jt", "1")
     record = tmp_path / "walk.yaml"
     assert main(["simulate", "--phone", DAIRY.msisdn, "--lang", "en", "--record", str(record)]) == 0
@@ -104,16 +109,18 @@ def test_the_simulator_language_is_the_walks_own_not_the_customers(tmp_path: Pat
 
 
 @pytest.mark.usefixtures("basic_menus")
-def test_a_language_chosen_on_the_walk_is_remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     redis_client: redis.Redis) -> None:
+def test_a_language_chosen_on_the_walk_is_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, redis_client: redis.Redis
+) -> None:
     Keyboard(monkeypatch, "4", "2", "q")
     assert main(["simulate", "--phone", DAIRY.msisdn, "--lang", "id"]) == 0
     assert store(redis_client).language(DAIRY.msisdn) == "en" and bank_language(tmp_path, DAIRY.msisdn) == "en"
 
 
 @pytest.mark.usefixtures("basic_menus")
-def test_pins_are_read_without_echo_and_recorded_as_placeholders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                 redis_client: redis.Redis) -> None:
+def test_pins_are_read_without_echo_and_recorded_as_placeholders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, redis_client: redis.Redis
+) -> None:
     keyboard = Keyboard(monkeypatch, "1", "1", secret=("0", WRONG, GOOD_PIN))
     record = tmp_path / "walk.yaml"
     assert main(["simulate", "--phone", "081234567890", "--record", str(record)]) == 0
@@ -142,8 +149,12 @@ def test_a_recorded_walk_with_pins_replays_on_the_demo_bank(tmp_path: Path, redi
 @pytest.fixture
 def no_local_redis(tmp_path: Path) -> Iterator[dict[str, str]]:
     """REDIS_URL unset and nothing on the probed port or the embedded port: a laptop without Redis."""
-    env = {"DEV_REDIS_PROBE": f"127.0.0.1:{free_port()}", "DEV_REDIS_PORT": str(free_port()),
-           "DEV_RUN_DIR": str(tmp_path / "run"), "DATABASE_URL": f"sqlite:///{tmp_path / 'instance' / 'bank.db'}"}
+    env = {
+        "DEV_REDIS_PROBE": f"127.0.0.1:{free_port()}",
+        "DEV_REDIS_PORT": str(free_port()),
+        "DEV_RUN_DIR": str(tmp_path / "run"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'instance' / 'bank.db'}",
+    }
     yield env
     devservices_port = int(env["DEV_REDIS_PORT"])
     assert not devservices.answers("127.0.0.1", devservices_port), "the embedded Redis was left running"
@@ -151,8 +162,15 @@ def no_local_redis(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 def run_simulate(env: dict[str, str], stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
     full = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | env
-    return subprocess.run([sys.executable, "-m", "gateway.cli", "simulate", *args], input=stdin, env=full,
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "gateway.cli", "simulate", *args],
+        input=stdin,
+        env=full,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_without_any_redis_simulate_starts_the_embedded_one_and_stops_it(no_local_redis: dict[str, str]) -> None:

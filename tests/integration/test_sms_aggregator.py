@@ -22,9 +22,9 @@ from gateway.sms.aggregator_provider import (
 )
 from gateway.sms.providers import FailureReason, MessageStatus, PermanentFailure, TemporaryFailure
 from gateway.storage.sms_tables import InboundMessageRow
-from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine
 from tests.fakes.aggregator_server import FakeAggregator
-from tests.sms_support import (  # noqa: F401
+from tests.sms_support import (
     AGGREGATOR_SECRET,
     CUSTOMER,
     Clock,
@@ -52,9 +52,18 @@ def provider_for(fake: FakeAggregator, timeout_s: float = 5.0) -> AggregatorProv
 def test_one_message_is_one_get_with_the_documented_parameters(fake: FakeAggregator) -> None:
     result = provider_for(fake).send(CUSTOMER, "Saldo Anda Rp1.500.000.", idempotency_key="reply:twilio:SM1")
     assert result.status is MessageStatus.SENT and result.provider_id == message_id("reply:twilio:SM1")
-    assert fake.requests == [{"userid": "bank-user", "password": "bank-pass", "original": SENDER,
-                              "sendto": CUSTOMER.lstrip("+"), "message": "Saldo Anda Rp1.500.000.",
-                              "messageid": result.provider_id, "dcs": "0", "udhl": "0"}]
+    assert fake.requests == [
+        {
+            "userid": "bank-user",
+            "password": "bank-pass",
+            "original": SENDER,
+            "sendto": CUSTOMER.lstrip("+"),
+            "message": "Saldo Anda Rp1.500.000.",
+            "messageid": result.provider_id,
+            "dcs": "0",
+            "udhl": "0",
+        }
+    ]
 
 
 def test_a_long_text_goes_as_parts_with_suffixed_ids(fake: FakeAggregator) -> None:
@@ -107,11 +116,14 @@ def test_an_unreachable_aggregator_is_temporary() -> None:
     assert not failure.value.maybe_sent
 
 
-@pytest.mark.parametrize("status, message, expected", [
-    ("10", "jmbabc", ("jmbabc", MessageStatus.DELIVERED)),
-    ("30", "jmbabc.2", ("jmbabc", MessageStatus.FAILED)),
-    ("20", "jmbabc", ("jmbabc", None)),
-])
+@pytest.mark.parametrize(
+    "status, message, expected",
+    [
+        ("10", "jmbabc", ("jmbabc", MessageStatus.DELIVERED)),
+        ("30", "jmbabc.2", ("jmbabc", MessageStatus.FAILED)),
+        ("20", "jmbabc", ("jmbabc", None)),
+    ],
+)
 def test_delivery_reports(status: str, message: str, expected: tuple[str, MessageStatus | None]) -> None:
     report = parse_delivery_report(status, message)
     assert report is not None and (report.message_id, report.status) == expected
@@ -123,11 +135,24 @@ def test_a_missing_or_non_numeric_status_is_no_report(status: str) -> None:
 
 
 @pytest.fixture
-def world(db_engine: Engine, redis_client: redis.Redis, clock: Clock, fake: FakeAggregator,  # noqa: F811
-          worker_context_reset: None) -> SmsWorld:  # noqa: F811
-    world = make_world(db_engine, redis_client, clock, REGISTRY, bank=SqlBank(db_engine, hasher=FAST_HASHER),
-                       aggregator_send_url=fake.send_url, aggregator_userid="bank-user",
-                       aggregator_password="bank-pass", aggregator_sender=SENDER)
+def world(
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    clock: Clock,
+    fake: FakeAggregator,
+    worker_context_reset: None,
+) -> SmsWorld:
+    world = make_world(
+        db_engine,
+        redis_client,
+        clock,
+        REGISTRY,
+        bank=SqlBank(db_engine, hasher=FAST_HASHER),
+        aggregator_send_url=fake.send_url,
+        aggregator_userid="bank-user",
+        aggregator_password="bank-pass",
+        aggregator_sender=SENDER,
+    )
     world.channel.inbox.dispatcher.services.bank.add_customer(CUSTOMER, "Ibu Siti", "Asia/Jakarta", "id", clock())
     return world
 
@@ -140,13 +165,13 @@ def inbound(world: SmsWorld, message_id: str, message: str = "BANTUAN", original
 
 
 def delivered(world: SmsWorld, query: dict[str, str], headers: dict[str, str] | None = None) -> tuple[int, str]:
-    response = world.client.get("/sms/aggregator/delivered", query_string=query,
-                                headers=HEADERS if headers is None else headers)
+    response = world.client.get(
+        "/sms/aggregator/delivered", query_string=query, headers=HEADERS if headers is None else headers
+    )
     return response.status_code, response.get_data(as_text=True)
 
 
-def test_replies_go_out_through_the_aggregator_and_reports_settle_them(world: SmsWorld,
-                                                                       fake: FakeAggregator) -> None:
+def test_replies_go_out_through_the_aggregator_and_reports_settle_them(world: SmsWorld, fake: FakeAggregator) -> None:
     assert world.channel.outbox.provider_name == "aggregator" and not world.channel.sandbox
     assert inbound(world, "in-1") == "000"
     world.work()
@@ -170,10 +195,18 @@ def test_a_failed_report_and_reports_for_nothing_we_sent(world: SmsWorld) -> Non
     assert delivered(world, {"status": "99", "messageid": row.provider_id or ""}) == (200, "000")
 
 
-@pytest.mark.parametrize("query", [{"messageid": "jmb1"}, {"status": "", "messageid": "jmb1"},
-                                   {"status": "ok", "messageid": "jmb1"}, {"status": "²", "messageid": "jmb1"},
-                                   {"status": "10"}, {"status": "10", "messageid": "a\x00b"},
-                                   {"status": "10", "messageid": "x" * 500}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"messageid": "jmb1"},
+        {"status": "", "messageid": "jmb1"},
+        {"status": "ok", "messageid": "jmb1"},
+        {"status": "²", "messageid": "jmb1"},
+        {"status": "10"},
+        {"status": "10", "messageid": "a\x00b"},
+        {"status": "10", "messageid": "x" * 500},
+    ],
+)
 def test_a_bad_report_is_400(world: SmsWorld, query: dict[str, str]) -> None:
     assert delivered(world, query)[0] == 400
 
@@ -192,8 +225,7 @@ def test_a_wrong_aggregator_account_fails_the_message(world: SmsWorld, fake: Fak
     assert (row.status, row.error_code) == ("failed", "1")
 
 
-def test_a_sender_named_by_an_id_is_recorded_and_answered_by_no_one(world: SmsWorld,
-                                                                    fake: FakeAggregator) -> None:
+def test_a_sender_named_by_an_id_is_recorded_and_answered_by_no_one(world: SmsWorld, fake: FakeAggregator) -> None:
     assert inbound(world, "in-4", "PROMO hemat", original="cmp-telkomsel-promo") == "000"
     assert inbound(world, "in-4", "PROMO hemat", original="cmp-telkomsel-promo") == "000"  # a retry
     world.work()
@@ -201,4 +233,5 @@ def test_a_sender_named_by_an_id_is_recorded_and_answered_by_no_one(world: SmsWo
     with world.session() as db:
         rows = list(db.scalars(select(InboundMessageRow)))
     assert [(r.from_msisdn, r.outcome, r.provider_message_id) for r in rows] == [
-        ("cmp-telkomsel-promo", "unusable_sender", "in-4")]
+        ("cmp-telkomsel-promo", "unusable_sender", "in-4")
+    ]

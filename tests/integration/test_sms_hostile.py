@@ -27,9 +27,9 @@ from gateway.sessions import SessionStore
 from gateway.sms.inbound import MAX_MESSAGE_ID_CHARS
 from gateway.sms.otp import OneTimeCodes
 from gateway.storage.sms_tables import InboundMessageRow
-from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine
 from tests.fakes.twilio_server import FakeTwilio
-from tests.sms_support import (  # noqa: F401
+from tests.sms_support import (
     AGGREGATOR_SECRET,
     CUSTOMER,
     PUBLIC_URL,
@@ -48,10 +48,16 @@ STRANGER = "+6281399998888"
 
 
 @pytest.fixture
-def world(db_engine: Engine, redis_client: redis.Redis, clock: Clock, fake_twilio: FakeTwilio,  # noqa: F811
-          worker_context_reset: None) -> SmsWorld:  # noqa: F811
-    world = make_world(db_engine, redis_client, clock, REGISTRY, bank=SqlBank(db_engine, hasher=FAST_HASHER),
-                       fake=fake_twilio)
+def world(
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    clock: Clock,
+    fake_twilio: FakeTwilio,
+    worker_context_reset: None,
+) -> SmsWorld:
+    world = make_world(
+        db_engine, redis_client, clock, REGISTRY, bank=SqlBank(db_engine, hasher=FAST_HASHER), fake=fake_twilio
+    )
     world.channel.inbox.dispatcher.services.bank.add_customer(CUSTOMER, "Ibu Siti", "Asia/Jakarta", "id", clock())
     return world
 
@@ -138,8 +144,9 @@ def closed_port() -> int:
 def dead_engine(engine: Engine, tmp_path: Path) -> Engine:
     if engine.dialect.name == "sqlite":
         return create_engine(f"sqlite:///{tmp_path}/no/such/folder/x.db")
-    return create_engine(f"postgresql+psycopg://nobody@127.0.0.1:{closed_port()}/none",
-                         connect_args={"connect_timeout": 2})
+    return create_engine(
+        f"postgresql+psycopg://nobody@127.0.0.1:{closed_port()}/none", connect_args={"connect_timeout": 2}
+    )
 
 
 def swap_channel(world: SmsWorld, **changes: object) -> Flask:
@@ -149,8 +156,9 @@ def swap_channel(world: SmsWorld, **changes: object) -> Flask:
     return app
 
 
-def test_database_down_answers_503_and_logs_once(world: SmsWorld, tmp_path: Path,
-                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_database_down_answers_503_and_logs_once(
+    world: SmsWorld, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     inbox = world.channel.inbox
     swap_channel(world, inbox=replace(inbox, sessions=sessionmaker(bind=dead_engine(world.engine, tmp_path))))
     with caplog.at_level(logging.INFO):
@@ -165,8 +173,9 @@ def test_database_down_answers_503_and_logs_once(world: SmsWorld, tmp_path: Path
     assert [row.provider_message_id for row in inbound_rows(world)] == ["down-0"]
 
 
-def test_redis_down_answers_503_and_the_retry_is_processed_later(world: SmsWorld,
-                                                                 caplog: pytest.LogCaptureFixture) -> None:
+def test_redis_down_answers_503_and_the_retry_is_processed_later(
+    world: SmsWorld, caplog: pytest.LogCaptureFixture
+) -> None:
     dead = redis.Redis(port=closed_port(), socket_connect_timeout=0.5, socket_timeout=0.5)
     inbox = world.channel.inbox
     store = SessionStore(dead, 300, 180, 10)

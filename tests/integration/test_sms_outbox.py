@@ -16,9 +16,9 @@ from gateway.sms.send_hooks import StillWantedHooks
 from gateway.sms.sender import claim
 from gateway.sms.twilio_provider import TwilioProvider
 from gateway.storage.sms_tables import OutboxStatus
-from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine
 from tests.fakes.twilio_server import FakeTwilio
-from tests.sms_support import (  # noqa: F401
+from tests.sms_support import (
     CUSTOMER,
     PUBLIC_URL,
     Clock,
@@ -33,15 +33,27 @@ BODY = "Angsuran Rp500.000 jatuh tempo 7 Des 2025."
 
 
 @pytest.fixture
-def world(db_engine: Engine, redis_client: redis.Redis, clock: Clock, fake_twilio: FakeTwilio,  # noqa: F811
-          worker_context_reset: None) -> SmsWorld:  # noqa: F811
+def world(
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    clock: Clock,
+    fake_twilio: FakeTwilio,
+    worker_context_reset: None,
+) -> SmsWorld:
     return make_world(db_engine, redis_client, clock, {}, fake=fake_twilio)
 
 
 def write(world: SmsWorld, key: str = "receipt:1", **options: object) -> int:
     with world.session() as db, db.begin():
-        return queue_sms(db, to=CUSTOMER, body=BODY, purpose=str(options.pop("purpose", "receipt")), key=key,
-                         now=world.clock(), **options)  # type: ignore[arg-type]
+        return queue_sms(
+            db,
+            to=CUSTOMER,
+            body=BODY,
+            purpose=str(options.pop("purpose", "receipt")),
+            key=key,
+            now=world.clock(),
+            **options,
+        )  # type: ignore[arg-type]
 
 
 def sends(world: SmsWorld) -> int:
@@ -183,8 +195,9 @@ def test_a_worker_killed_after_the_provider_accepted(world: SmsWorld) -> None:
 def test_a_read_timeout_is_resolved_without_a_second_send(world: SmsWorld) -> None:
     fake = world.fake
     assert fake is not None
-    impatient = TwilioProvider(fake.account_sid, fake.auth_token, from_="+15005550006", api_base_url=fake.base_url,
-                               timeout_s=0.3)
+    impatient = TwilioProvider(
+        fake.account_sid, fake.auth_token, from_="+15005550006", api_base_url=fake.base_url, timeout_s=0.3
+    )
     install_worker_context(replace(world.channel.outbox, provider=impatient))
     fake.delay_next(1, 1.0)
     outbox_id = write(world)

@@ -23,8 +23,9 @@ def write(db: Session, key: str, age: timedelta, status: str = "delivered") -> i
     return outbox_id
 
 
-def test_the_command_purges_by_the_setting_and_by_days(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_command_purges_by_the_setting_and_by_days(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = f"sqlite:///{tmp_path}/purge.db"
     engine = create_engine(url)
     upgrade(engine)

@@ -26,8 +26,8 @@ from sqlalchemy import Engine
 
 from gateway.banking.ledger import SqlBank
 from handlers import REGISTRY
-from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine  # noqa: F401
-from tests.sms_support import Clock, SmsPhone, SmsWorld, make_world, worker_context_reset  # noqa: F401
+from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine
+from tests.sms_support import Clock, SmsPhone, SmsWorld, make_world, worker_context_reset
 
 FOLDER = Path(__file__).resolve().parents[1] / "transcripts" / "sms"
 FILES = sorted(FOLDER.glob("*.yaml"))
@@ -57,16 +57,24 @@ def expect(expected: str | None, got: str | None, found: dict[str, str], where: 
     if expected is None or got is None:
         assert got == expected, where
         return
-    pattern = (re.escape(expected).replace(re.escape("{code}"), r"(?P<code>\d{6})", 1)
-               .replace(re.escape("{code}"), r"(?P=code)").replace(re.escape("{*}"), ".+?"))
+    pattern = (
+        re.escape(expected)
+        .replace(re.escape("{code}"), r"(?P<code>\d{6})", 1)
+        .replace(re.escape("{code}"), r"(?P=code)")
+        .replace(re.escape("{*}"), ".+?")
+    )
     matched = re.fullmatch(pattern, got)
     assert matched is not None, f"{where}\n  expected: {expected}\n  got:      {got}"
     found.update({k: v for k, v in matched.groupdict().items() if v})
 
 
 @pytest.fixture
-def world(demo_bank: SqlBank, db_engine: Engine, redis_client: redis.Redis,  # noqa: F811
-          worker_context_reset: None) -> SmsWorld:  # noqa: F811
+def world(
+    demo_bank: SqlBank,
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    worker_context_reset: None,
+) -> SmsWorld:
     return make_world(db_engine, redis_client, Clock(NOW), REGISTRY, bank=demo_bank)
 
 
@@ -80,7 +88,7 @@ def test_every_keyword_has_a_transcript() -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_transcript(world: SmsWorld, demo_bank: SqlBank, path: Path) -> None:  # noqa: F811
+def test_transcript(world: SmsWorld, demo_bank: SqlBank, path: Path) -> None:
     phone_number, turns = read(path)
     for customer in sms_banking_on(path):
         assert demo_bank.set_sms_banking(customer, True, NOW), customer

@@ -19,9 +19,9 @@ from gateway.engine.api import Call, Handler, Result
 from gateway.money import Money
 from gateway.sms.outbox import is_opted_out
 from gateway.storage.sms_tables import InboundMessageRow
-from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine  # noqa: F401
+from tests.banking_fixtures import FAST_HASHER, db_engine, pg_engine, sqlite_engine
 from tests.fakes.twilio_server import FakeTwilio
-from tests.sms_support import (  # noqa: F401
+from tests.sms_support import (
     AGGREGATOR_SECRET,
     CUSTOMER,
     PUBLIC_URL,
@@ -39,8 +39,10 @@ ABROAD = "+14155550123"
 
 
 def balance(call: Call) -> Result:
-    return Result("ok", {"balance": Money(1_500_000), "account": "****7890", "date": date(2025, 12, 5),
-                         "seen_vars": dict(call.vars)})
+    return Result(
+        "ok",
+        {"balance": Money(1_500_000), "account": "****7890", "date": date(2025, 12, 5), "seen_vars": dict(call.vars)},
+    )
 
 
 def broken(call: Call) -> Result:
@@ -51,10 +53,16 @@ REGISTRY: dict[str, Handler] = {"savings.balance": balance, "loans.schedule": br
 
 
 @pytest.fixture
-def world(db_engine: Engine, redis_client: redis.Redis, clock: Clock, fake_twilio: FakeTwilio,  # noqa: F811
-          worker_context_reset: None) -> SmsWorld:  # noqa: F811
-    world = make_world(db_engine, redis_client, clock, REGISTRY, bank=SqlBank(db_engine, hasher=FAST_HASHER),
-                       fake=fake_twilio)
+def world(
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    clock: Clock,
+    fake_twilio: FakeTwilio,
+    worker_context_reset: None,
+) -> SmsWorld:
+    world = make_world(
+        db_engine, redis_client, clock, REGISTRY, bank=SqlBank(db_engine, hasher=FAST_HASHER), fake=fake_twilio
+    )
     bank = world.channel.inbox.dispatcher.services.bank
     bank.add_customer(CUSTOMER, "Ibu Siti", "Asia/Jakarta", "id", clock())
     bank.set_sms_banking(CUSTOMER, True, clock())  # switched on over USSD with the PIN (test_ledger_access)
@@ -72,8 +80,9 @@ def inbound_count(world: SmsWorld) -> int:
 
 
 @pytest.mark.parametrize("signature", ["", "bm90IGEgc2lnbmF0dXJl"])
-def test_an_unsigned_or_badly_signed_message_is_refused_and_not_stored(phone: SmsPhone, world: SmsWorld,
-                                                                        signature: str) -> None:
+def test_an_unsigned_or_badly_signed_message_is_refused_and_not_stored(
+    phone: SmsPhone, world: SmsWorld, signature: str
+) -> None:
     assert phone.post("SALDO", signature=signature).status_code == 403
     assert inbound_count(world) == 0 and world.outbox_rows() == []
 
@@ -105,8 +114,7 @@ def test_the_reply_goes_out_through_the_outbox_and_callbacks_track_it(phone: Sms
     assert (world.outbox(row.id).status, world.outbox(row.id).provider_status) == ("delivered", "delivered")
 
 
-def post_status(world: SmsWorld, path: str, sid: str, status: str, error: str = "", sign: bool = True
-                ) -> TestResponse:
+def post_status(world: SmsWorld, path: str, sid: str, status: str, error: str = "", sign: bool = True) -> TestResponse:
     form = {"MessageSid": sid, "MessageStatus": status, "AccountSid": "AC" + "0" * 32}
     if error:
         form["ErrorCode"] = error
@@ -214,12 +222,26 @@ def test_the_aggregator(world: SmsWorld) -> None:
     assert len(world.outbox_rows()) == 1 and world.outbox_rows()[0].to_msisdn == CUSTOMER
 
 
-def test_sandbox_lists_what_it_would_have_sent(db_engine: Engine, redis_client: redis.Redis,  # noqa: F811
-                                               clock: Clock, worker_context_reset: None) -> None:  # noqa: F811
-    world = make_world(db_engine, redis_client, clock, REGISTRY, bank=SqlBank(db_engine, hasher=FAST_HASHER),
-                       )
-    params = {"original": "081234567890", "sendto": "9123", "messageid": "agg-2", "message": "HELP",
-              "credential": AGGREGATOR_SECRET}
+def test_sandbox_lists_what_it_would_have_sent(
+    db_engine: Engine,
+    redis_client: redis.Redis,
+    clock: Clock,
+    worker_context_reset: None,
+) -> None:
+    world = make_world(
+        db_engine,
+        redis_client,
+        clock,
+        REGISTRY,
+        bank=SqlBank(db_engine, hasher=FAST_HASHER),
+    )
+    params = {
+        "original": "081234567890",
+        "sendto": "9123",
+        "messageid": "agg-2",
+        "message": "HELP",
+        "credential": AGGREGATOR_SECRET,
+    }
     world.client.post("/sms/aggregator", data=params)
     world.work()
     listed = world.client.get("/sms/sandbox").get_json()

@@ -26,8 +26,9 @@ def test_the_ledger_tables_outside_banking_and_storage_fail_lint_imports(
     tree = copy_tree(tmp_path / "tree")
     before = lint_imports(tree)
     assert f"{LEDGER_TABLES} KEPT" in before.stdout, before.stdout + before.stderr
-    insert_after(tree / module, "from __future__ import annotations\n",
-                 "\nimport gateway.storage.ledger_tables  # noqa: F401\n")
+    insert_after(
+        tree / module, "from __future__ import annotations\n", "\nimport gateway.storage.ledger_tables  # noqa: F401\n"
+    )
     after = lint_imports(tree)
     assert after.returncode != 0
     assert f"{LEDGER_TABLES} BROKEN" in after.stdout

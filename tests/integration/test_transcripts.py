@@ -22,9 +22,28 @@ def test_transcript(path: Path, adapter: str, tmp_path: Path, redis_client: redi
 
 def test_there_is_a_transcript_for_every_journey() -> None:
     names = {p.stem for p in transcript_files()}
-    needed = {"balance", "statement", "register", "pin_change", "loan_application", "my_loans", "repay",
-              "repay_insufficient", "pin_lockout", "back_and_home", "language_en", "invalid_input", "help",
-              "not_customer", "pagination"}
-    needed |= {"resume_after_pin", "paging_errors_loan", "paging_errors_repay", "paging_errors_statement",
-               "paging_errors_long_name"}
+    needed = {
+        "balance",
+        "statement",
+        "register",
+        "pin_change",
+        "loan_application",
+        "my_loans",
+        "repay",
+        "repay_insufficient",
+        "pin_lockout",
+        "back_and_home",
+        "language_en",
+        "invalid_input",
+        "help",
+        "not_customer",
+        "pagination",
+    }
+    needed |= {
+        "resume_after_pin",
+        "paging_errors_loan",
+        "paging_errors_repay",
+        "paging_errors_statement",
+        "paging_errors_long_name",
+    }
     assert needed <= names, sorted(needed - names)

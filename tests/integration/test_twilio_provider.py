@@ -155,8 +155,13 @@ def test_requests_are_the_twilio_librarys(fake: FakeTwilio, provider: TwilioProv
     """The thin client sends what `twilio.rest.Client.messages.create` sends: path, auth, form."""
     library = Client(fake.account_sid, fake.auth_token)
     library.api.base_url = fake.base_url
-    library.messages.create(to=TO, body="Kode 482913 untuk SALDO", from_=FROM, validity_period=300,
-                            status_callback="https://jembatan.example.id/sms/twilio/status?outbox=1")
+    library.messages.create(
+        to=TO,
+        body="Kode 482913 untuk SALDO",
+        from_=FROM,
+        validity_period=300,
+        status_callback="https://jembatan.example.id/sms/twilio/status?outbox=1",
+    )
     send(provider)
     theirs, ours = fake.requests
     assert (ours.path, ours.authorized, ours.form) == (theirs.path, theirs.authorized, theirs.form)
@@ -173,8 +178,12 @@ def test_the_sweepers_lookup_finds_a_sent_message_and_only_that(fake: FakeTwilio
 
 
 def test_one_provider_serves_many_threads(fake: FakeTwilio) -> None:
-    with TwilioProvider(fake.account_sid, fake.auth_token, from_=FROM, api_base_url=fake.base_url,
-                        pool_size=4) as shared, ThreadPoolExecutor(8) as threads:
+    with (
+        TwilioProvider(
+            fake.account_sid, fake.auth_token, from_=FROM, api_base_url=fake.base_url, pool_size=4
+        ) as shared,
+        ThreadPoolExecutor(8) as threads,
+    ):
         results = list(threads.map(lambda n: shared.send(TO, f"pesan {n}", idempotency_key=f"k{n}"), range(40)))
     assert len({result.provider_id for result in results}) == 40
     assert sorted(request.form["Body"] for request in fake.requests) == sorted(f"pesan {n}" for n in range(40))

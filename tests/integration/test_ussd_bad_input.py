@@ -51,7 +51,8 @@ def test_an_unusable_number_gets_a_clear_end(basic_client: FlaskClient, redis_cl
 
 
 def test_an_unknown_service_code_gets_a_clear_end_and_stores_nothing(
-        basic_client: FlaskClient, redis_client: redis.Redis) -> None:
+    basic_client: FlaskClient, redis_client: redis.Redis
+) -> None:
     status, body = post(basic_client, serviceCode="*999#")
     assert (status, body) == (200, "END Maaf, kode layanan ini tidak dikenal.")
     assert redis_client.keys("jmb:s:*") == []
@@ -68,12 +69,14 @@ def test_emoji_and_non_utf8_input_reprompt(basic_client: FlaskClient) -> None:
     phone.dial()
     assert phone.send("\U0001f600").startswith("CON Pilihan tidak ada.")
     form = b"sessionId=s-emoji&serviceCode=*123%23&phoneNumber=%2B6281234567890&text="
-    escaped = basic_client.post("/ussd/africastalking", data=form + b"%FF%FE",
-                                content_type="application/x-www-form-urlencoded")
+    escaped = basic_client.post(
+        "/ussd/africastalking", data=form + b"%FF%FE", content_type="application/x-www-form-urlencoded"
+    )
     assert escaped.status_code == 200
     assert escaped.get_data(as_text=True).startswith("CON Pilihan tidak ada.")
-    raw = basic_client.post("/ussd/africastalking", data=form + b"\xff\xfe",
-                            content_type="application/x-www-form-urlencoded")
+    raw = basic_client.post(
+        "/ussd/africastalking", data=form + b"\xff\xfe", content_type="application/x-www-form-urlencoded"
+    )
     assert raw.status_code == 400
     assert raw.get_data(as_text=True).startswith("END Maaf")
 
@@ -83,19 +86,24 @@ def test_wrong_content_type_and_bad_json(basic_client: FlaskClient) -> None:
     response = basic_client.post("/ussd/json", data="not json", content_type="application/json")
     assert response.status_code == 400
     assert response.get_json()["continue"] is False
-    response = basic_client.post("/ussd/json", json={"sessionId": "x", "msisdn": "+6281234567890",
-                                                     "serviceCode": "*123#", "sequence": "1"})
+    response = basic_client.post(
+        "/ussd/json", json={"sessionId": "x", "msisdn": "+6281234567890", "serviceCode": "*123#", "sequence": "1"}
+    )
     assert response.status_code == 400
     assert basic_client.get("/ussd/africastalking").status_code == 405
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
-       | st.lists(st.sampled_from(["1", "2", "3", "4", "5", "6", "0", "00", "99", "482913", "abc", ""]),
-                  max_size=12).map("*".join),
-       session=st.text(alphabet=string.ascii_letters, min_size=1, max_size=8))
-def test_any_text_gets_con_or_end_within_182_characters(basic_client: FlaskClient, redis_client: redis.Redis,
-                                                         text: str, session: str) -> None:
+@given(
+    text=st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60)
+    | st.lists(st.sampled_from(["1", "2", "3", "4", "5", "6", "0", "00", "99", "482913", "abc", ""]), max_size=12).map(
+        "*".join
+    ),
+    session=st.text(alphabet=string.ascii_letters, min_size=1, max_size=8),
+)
+def test_any_text_gets_con_or_end_within_182_characters(
+    basic_client: FlaskClient, redis_client: redis.Redis, text: str, session: str
+) -> None:
     status, body = post(basic_client, sessionId=session, text=text)
     assert status < 500
     assert body.startswith(("CON ", "END "))
@@ -103,10 +111,16 @@ def test_any_text_gets_con_or_end_within_182_characters(basic_client: FlaskClien
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.dictionaries(st.sampled_from(["sessionId", "msisdn", "serviceCode", "sequence", "input", "x"]),
-                            st.none() | st.booleans() | st.integers() | st.text(max_size=20), max_size=6))
-def test_any_json_body_gets_an_answer_and_never_a_5xx(basic_client: FlaskClient, redis_client: redis.Redis,
-                                                       body: dict) -> None:
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["sessionId", "msisdn", "serviceCode", "sequence", "input", "x"]),
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        max_size=6,
+    )
+)
+def test_any_json_body_gets_an_answer_and_never_a_5xx(
+    basic_client: FlaskClient, redis_client: redis.Redis, body: dict
+) -> None:
     response = basic_client.post("/ussd/json", json=body)
     assert response.status_code < 500
     reply = response.get_json()
@@ -134,17 +148,30 @@ def refused_json(session_id: str = "") -> dict[str, Any]:
     return {"sessionId": session_id, "message": UNREADABLE, "continue": False}
 
 
-def test_deeply_nested_json_is_refused_with_the_contracts_end(basic_client: FlaskClient,
-                                                               redis_client: redis.Redis) -> None:
+def test_deeply_nested_json_is_refused_with_the_contracts_end(
+    basic_client: FlaskClient, redis_client: redis.Redis
+) -> None:
     for body in ("[" * 5000 + "]" * 5000, '{"a":' * 2500 + "1" + "}" * 2500):
         assert post_json(basic_client, body) == (400, refused_json())
     assert redis_client.keys("*") == []
 
 
-@pytest.mark.parametrize("body", ["[]", '"text"', "17", "null", '{"sessionId": "j-1"', "{'sessionId': 1}",
-                                  '{"sessionId": "j-1", "sequence": NaN}', '{"sequence": 1' + "0" * 5000 + "}"])
-def test_a_body_that_is_not_a_contract_object_gets_400(basic_client: FlaskClient, redis_client: redis.Redis,
-                                                       body: str) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[]",
+        '"text"',
+        "17",
+        "null",
+        '{"sessionId": "j-1"',
+        "{'sessionId': 1}",
+        '{"sessionId": "j-1", "sequence": NaN}',
+        '{"sequence": 1' + "0" * 5000 + "}",
+    ],
+)
+def test_a_body_that_is_not_a_contract_object_gets_400(
+    basic_client: FlaskClient, redis_client: redis.Redis, body: str
+) -> None:
     status, reply = post_json(basic_client, body)
     assert status == 400 and reply["continue"] is False and reply["message"] == UNREADABLE
     assert redis_client.keys("*") == []
@@ -157,10 +184,14 @@ def test_undecodable_json_bytes_get_400(basic_client: FlaskClient, redis_client:
 
 
 @pytest.mark.parametrize("field", list(JSON_FIELDS))
-@pytest.mark.parametrize("value", ["j\ud800", "\udfff1", "1\x00", "1\x1b[2J", "1\x852", "1\x7f"],
-                         ids=["lone-high-surrogate", "lone-low-surrogate", "nul", "escape", "c1-control", "del"])
+@pytest.mark.parametrize(
+    "value",
+    ["j\ud800", "\udfff1", "1\x00", "1\x1b[2J", "1\x852", "1\x7f"],
+    ids=["lone-high-surrogate", "lone-low-surrogate", "nul", "escape", "c1-control", "del"],
+)
 def test_json_fields_with_control_characters_or_lone_surrogates_get_400(
-        basic_client: FlaskClient, redis_client: redis.Redis, field: str, value: str) -> None:
+    basic_client: FlaskClient, redis_client: redis.Redis, field: str, value: str
+) -> None:
     body = json.dumps({**JSON, JSON_FIELDS[field]: value})  # json escapes them: \ud800, \u0000
     status, reply = post_json(basic_client, body)
     assert status == 400 and reply["message"] == UNREADABLE and reply["continue"] is False
@@ -170,8 +201,9 @@ def test_json_fields_with_control_characters_or_lone_surrogates_get_400(
 
 @pytest.mark.parametrize("field", list(AT_FIELDS))
 @pytest.mark.parametrize("value", ["1\x002", "1\r\n2", "1\x1b2", "1\x9b2"], ids=["nul", "crlf", "escape", "c1-control"])
-def test_form_fields_with_control_characters_get_400(basic_client: FlaskClient, redis_client: redis.Redis,
-                                                     field: str, value: str) -> None:
+def test_form_fields_with_control_characters_get_400(
+    basic_client: FlaskClient, redis_client: redis.Redis, field: str, value: str
+) -> None:
     body = raw_form({**FORM, AT_FIELDS[field]: value})
     assert post_form(basic_client, body) == (400, f"END {UNREADABLE}")
     assert redis_client.keys("*") == []
@@ -186,10 +218,18 @@ def test_a_lone_surrogate_in_a_form_never_reaches_redis(basic_client: FlaskClien
     assert (status, body) == (200, "END Maaf, nomor HP Anda tidak dapat kami kenali.")
 
 
-@pytest.mark.parametrize(("field", "limit"), [("sessionId", MAX_ID_LENGTH), ("serviceCode", MAX_SERVICE_CODE_LENGTH),
-                                               ("phone", MAX_PHONE_LENGTH), ("text", MAX_TEXT_LENGTH)])
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [
+        ("sessionId", MAX_ID_LENGTH),
+        ("serviceCode", MAX_SERVICE_CODE_LENGTH),
+        ("phone", MAX_PHONE_LENGTH),
+        ("text", MAX_TEXT_LENGTH),
+    ],
+)
 def test_fields_over_their_documented_limit_get_400_on_both_adapters(
-        basic_client: FlaskClient, redis_client: redis.Redis, field: str, limit: int) -> None:
+    basic_client: FlaskClient, redis_client: redis.Redis, field: str, limit: int
+) -> None:
     too_long = "1" * (limit + 1)
     assert post_form(basic_client, raw_form({**FORM, AT_FIELDS[field]: too_long})) == (400, f"END {UNREADABLE}")
     status, reply = post_json(basic_client, json.dumps({**JSON, JSON_FIELDS[field]: too_long}))
@@ -197,31 +237,53 @@ def test_fields_over_their_documented_limit_get_400_on_both_adapters(
     assert redis_client.keys("*") == []
 
 
-def test_a_body_over_16_kib_gets_413_in_the_adapters_format(basic_client: FlaskClient,
-                                                            redis_client: redis.Redis) -> None:
+def test_a_body_over_16_kib_gets_413_in_the_adapters_format(
+    basic_client: FlaskClient, redis_client: redis.Redis
+) -> None:
     huge = "1*" * MAX_REQUEST_BYTES
     assert post_form(basic_client, raw_form({**FORM, "text": huge})) == (413, f"END {UNREADABLE}")
     assert post_json(basic_client, json.dumps({**JSON, "input": huge})) == (413, refused_json())
     assert redis_client.keys("*") == []
 
 
-@pytest.mark.parametrize("change", [{"sequence": "1"}, {"sequence": 1.0}, {"sequence": True}, {"sequence": 0},
-                                    {"sequence": 10_001}, {"sessionId": 5}, {"msisdn": ["+6281234567890"]},
-                                    {"serviceCode": {"code": "*123#"}}, {"input": 1}, {"input": ["1"]},
-                                    {"sessionId": "   "}])
-def test_json_fields_of_the_wrong_type_get_400(basic_client: FlaskClient, redis_client: redis.Redis,
-                                               change: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sequence": "1"},
+        {"sequence": 1.0},
+        {"sequence": True},
+        {"sequence": 0},
+        {"sequence": 10_001},
+        {"sessionId": 5},
+        {"msisdn": ["+6281234567890"]},
+        {"serviceCode": {"code": "*123#"}},
+        {"input": 1},
+        {"input": ["1"]},
+        {"sessionId": "   "},
+    ],
+)
+def test_json_fields_of_the_wrong_type_get_400(
+    basic_client: FlaskClient, redis_client: redis.Redis, change: dict[str, Any]
+) -> None:
     status, reply = post_json(basic_client, json.dumps({**JSON, **change}))
     assert status == 400 and reply["message"] == UNREADABLE
     assert redis_client.keys("*") == []
 
 
-@pytest.mark.parametrize(("body", "content_type"), [
-    (json.dumps(JSON), "text/plain"), (json.dumps(JSON), FORM_TYPE), (raw_form(FORM), "application/json"),
-    (b"--x\r\nContent-Disposition: form-data\r\n\r\n", "multipart/form-data; boundary=x"),
-    (b"sessionId=s1", "application/x-www-form-urlencoded; charset=bogus"), (b"", "")])
-def test_wrong_content_types_get_400_on_both_adapters(basic_client: FlaskClient, redis_client: redis.Redis,
-                                                      body: bytes | str, content_type: str) -> None:
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (json.dumps(JSON), "text/plain"),
+        (json.dumps(JSON), FORM_TYPE),
+        (raw_form(FORM), "application/json"),
+        (b"--x\r\nContent-Disposition: form-data\r\n\r\n", "multipart/form-data; boundary=x"),
+        (b"sessionId=s1", "application/x-www-form-urlencoded; charset=bogus"),
+        (b"", ""),
+    ],
+)
+def test_wrong_content_types_get_400_on_both_adapters(
+    basic_client: FlaskClient, redis_client: redis.Redis, body: bytes | str, content_type: str
+) -> None:
     assert post_json(basic_client, body, content_type)[0] == 400
     raw = body.encode() if isinstance(body, str) else body
     assert post_form(basic_client, raw, content_type) == (400, f"END {UNREADABLE}")
@@ -244,13 +306,15 @@ class ExplodingDialog(Dialog):
 
 
 def test_an_unexpected_failure_answers_200_with_the_localized_end_in_each_format(
-        basic_runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
-    dialog = ExplodingDialog(**{name: getattr(basic_runtime.dialog, name)
-                                for name in Dialog.__dataclass_fields__})
+    basic_runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    dialog = ExplodingDialog(**{name: getattr(basic_runtime.dialog, name) for name in Dialog.__dataclass_fields__})
     client = create_app(runtime=replace(basic_runtime, dialog=dialog)).test_client()
     with caplog.at_level(logging.ERROR):
         assert post_form(client, raw_form(FORM)) == (200, f"END {FAILED}")
-        assert post_json(client, json.dumps(JSON)) == (200, {"sessionId": "j-bad", "message": FAILED,
-                                                             "continue": False})
+        assert post_json(client, json.dumps(JSON)) == (
+            200,
+            {"sessionId": "j-bad", "message": FAILED, "continue": False},
+        )
     failures = [record for record in caplog.records if record.levelno == logging.ERROR]
     assert len(failures) == 2 and all(record.exc_info for record in failures)  # once per request, traceback kept

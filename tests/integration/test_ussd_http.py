@@ -32,8 +32,9 @@ def test_both_adapters_walk_the_same_conversation(phone: AfricasTalkingPhone | J
     assert phone.send("482913") == "END Saldo Anda Rp1.500.000"
 
 
-def test_the_pin_and_the_raw_text_never_reach_redis(phone: AfricasTalkingPhone | JsonPhone,
-                                                     redis_client: redis.Redis) -> None:
+def test_the_pin_and_the_raw_text_never_reach_redis(
+    phone: AfricasTalkingPhone | JsonPhone, redis_client: redis.Redis
+) -> None:
     phone.dial()
     phone.send("1")
     phone.send("482913")
@@ -43,7 +44,8 @@ def test_the_pin_and_the_raw_text_never_reach_redis(phone: AfricasTalkingPhone |
 
 
 def test_a_retried_request_gets_the_stored_reply_and_runs_nothing_twice(
-        basic_client: FlaskClient, basic_runtime: Runtime) -> None:
+    basic_client: FlaskClient, basic_runtime: Runtime
+) -> None:
     calls: list[str] = []
     original = basic_runtime.dialog.handlers["t.balance"]
 
@@ -64,7 +66,8 @@ def test_a_retried_request_gets_the_stored_reply_and_runs_nothing_twice(
 
 
 def test_a_retry_that_arrives_while_the_first_is_running_waits_for_its_reply(
-        basic_client: FlaskClient, basic_runtime: Runtime) -> None:
+    basic_client: FlaskClient, basic_runtime: Runtime
+) -> None:
     original = basic_runtime.dialog.handlers["t.balance"]
     calls: list[str] = []
 

@@ -38,8 +38,9 @@ def server(tmp_path: Path) -> Iterator[RedisServer]:
 def worker(server: RedisServer, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     env = dict(os.environ, REDIS_URL=server.url, DATABASE_URL=f"sqlite:///{tmp_path / 'bank.db'}")
     log = (tmp_path / "worker.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "gateway.jobs.worker"], cwd=ROOT, env=env, stdout=log,
-                               stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway.jobs.worker"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     yield process
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
@@ -61,8 +62,9 @@ def listed(server: RedisServer) -> bool:
         client.close()
 
 
-def test_the_worker_registers_again_after_a_redis_restart(server: RedisServer,
-                                                          worker: subprocess.Popen[bytes], tmp_path: Path) -> None:
+def test_the_worker_registers_again_after_a_redis_restart(
+    server: RedisServer, worker: subprocess.Popen[bytes], tmp_path: Path
+) -> None:
     eventually(lambda: listed(server), "the worker to register")
     server.kill()
     eventually(lambda: b"redis unavailable" in (tmp_path / "worker.log").read_bytes(), "the worker to see the outage")

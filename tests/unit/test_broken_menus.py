@@ -90,7 +90,10 @@ def test_the_cli_exits_1_and_prints_file_line_problems(tmp_path: Path) -> None:
     (menus / "ussd" / "main.yaml").write_text((BROKEN / "unknown_next" / "menu.yaml").read_text())
     result = subprocess.run(
         [sys.executable, "-m", "gateway.cli", "menus", "check", str(menus), "--locales", str(LOCALES)],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
         env={"PATH": "/usr/bin:/bin", "HANDLERS_MODULE": "tests.fixtures.basic.handlers"},
     )
     assert result.returncode == 1

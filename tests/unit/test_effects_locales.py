@@ -9,9 +9,16 @@ from gateway.i18n import load_catalog
 from gateway.money import Money
 from tests.conftest import ROOT
 
-LONG = {"bank": "B" * 26, "instalment_no": 12, "loan": "PJ" + "X" * 8, "amount": Money(999_999_999),
-        "outstanding": Money(999_999_999), "reference": "BY" + "X" * 8, "product_name": "Kredit Usaha Tani",
-        "tenor": 24}
+LONG = {
+    "bank": "B" * 26,
+    "instalment_no": 12,
+    "loan": "PJ" + "X" * 8,
+    "amount": Money(999_999_999),
+    "outstanding": Money(999_999_999),
+    "reference": "BY" + "X" * 8,
+    "product_name": "Kredit Usaha Tani",
+    "tenor": 24,
+}
 
 
 @pytest.mark.parametrize("key", ["effects.receipt", "effects.application"])

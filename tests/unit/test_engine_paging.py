@@ -39,8 +39,11 @@ def _context(menus: str, locales: str, handlers: Mapping[str, Any]) -> Context:
 
 MENUS = {
     "shipped": _context("menus", "locales", SHIPPED_HANDLERS),
-    "test": _context(str((FIXTURES / "basic" / "menus").relative_to(ROOT)),
-                     str((FIXTURES / "basic" / "locales").relative_to(ROOT)), TEST_HANDLERS),
+    "test": _context(
+        str((FIXTURES / "basic" / "menus").relative_to(ROOT)),
+        str((FIXTURES / "basic" / "locales").relative_to(ROOT)),
+        TEST_HANDLERS,
+    ),
 }
 
 
@@ -105,8 +108,9 @@ def invalid_input(ctx: Context, state: SessionState) -> str | None:
 
 def start_at(ctx: Context, screen_id: str, lang: str, values: dict[str, Any], at_home: bool) -> SessionState:
     home = screen_id if at_home else ("main" if "main" in ctx.menu.screens else ctx.menu.start)
-    return SessionState(ctx.menu.version, screen_id, lang, home=home, history=[] if at_home else [home],
-                        vars=dict(values))
+    return SessionState(
+        ctx.menu.version, screen_id, lang, home=home, history=[] if at_home else [home], vars=dict(values)
+    )
 
 
 def check_screen(ctx: Context, state: SessionState, error_on_page: int | None) -> None:
@@ -152,9 +156,13 @@ def assert_pages(ctx: Context, state: SessionState, pages: list[str]) -> None:
             assert f"{n}. {catalog.render(lang, option.label, values)}" in shown, (n, pages)
 
 
-CASES = [(name, screen_id, lang, at_home)
-         for name, ctx in MENUS.items() for screen_id in screens_of(ctx.menu)
-         for lang in ctx.catalog.languages for at_home in (False, True)]
+CASES = [
+    (name, screen_id, lang, at_home)
+    for name, ctx in MENUS.items()
+    for screen_id in screens_of(ctx.menu)
+    for lang in ctx.catalog.languages
+    for at_home in (False, True)
+]
 
 
 @pytest.mark.parametrize(("menu", "screen_id", "lang", "at_home"), CASES)
@@ -174,11 +182,19 @@ def screen_cases(draw: st.DrawFn) -> tuple[str, str, str, dict[str, int], dict[s
     menu = draw(st.sampled_from(sorted(MENUS)))
     ctx = MENUS[menu]
     widths = ctx.menu.placeholder_widths
-    lengths = {name: draw(st.integers(1, widths.get(name, DEFAULT_PLACEHOLDER_WIDTH)))
-               for name in sorted(widest_values(ctx))}
+    lengths = {
+        name: draw(st.integers(1, widths.get(name, DEFAULT_PLACEHOLDER_WIDTH))) for name in sorted(widest_values(ctx))
+    }
     flags = {name: draw(st.booleans()) for name in sorted(condition_names(ctx.menu))}
-    return (menu, draw(st.sampled_from(screens_of(ctx.menu))), draw(st.sampled_from(sorted(ctx.catalog.languages))),
-            lengths, flags, draw(st.booleans()), draw(st.integers(0, 5)))
+    return (
+        menu,
+        draw(st.sampled_from(screens_of(ctx.menu))),
+        draw(st.sampled_from(sorted(ctx.catalog.languages))),
+        lengths,
+        flags,
+        draw(st.booleans()),
+        draw(st.integers(0, 5)),
+    )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,11 +10,31 @@ import pytest
 
 ENGINE = Path(__file__).resolve().parents[2] / "gateway" / "engine"
 
-ALLOWED_IMPORTS = frozenset({
-    "__future__", "collections.abc", "dataclasses", "datetime", "decimal", "difflib", "enum", "functools",
-    "hashlib", "itertools", "json", "math", "re", "string", "types", "typing",
-    "gateway.gsm7", "gateway.i18n", "gateway.money", "gateway.pin_format", "gateway.yamlsource",
-})
+ALLOWED_IMPORTS = frozenset(
+    {
+        "__future__",
+        "collections.abc",
+        "dataclasses",
+        "datetime",
+        "decimal",
+        "difflib",
+        "enum",
+        "functools",
+        "hashlib",
+        "itertools",
+        "json",
+        "math",
+        "re",
+        "string",
+        "types",
+        "typing",
+        "gateway.gsm7",
+        "gateway.i18n",
+        "gateway.money",
+        "gateway.pin_format",
+        "gateway.yamlsource",
+    }
+)
 """Besides `gateway.engine.*`: pure standard-library modules and the pure helpers beside the engine."""
 
 FORBIDDEN_CALLS = frozenset({"open", "Path", "print", "input", "exec", "eval", "compile", "__import__"})
@@ -70,15 +90,18 @@ def test_engine_module_calls_no_file_clock_or_process(module: Path) -> None:
     assert impure_uses(tree) == [], module.name
 
 
-@pytest.mark.parametrize("source", [
-    "text = open('menu.yaml').read()",
-    "from pathlib import Path\ntext = Path('x').read_text()",
-    "import datetime\nstamp = datetime.datetime.now()",
-    "from datetime import date\nday = date.today()",
-    "import os\nname = os.environ['X']",
-    "import time\ntime.sleep(1)",
-    "from datetime import datetime\nstamp = datetime.fromtimestamp(0)",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "text = open('menu.yaml').read()",
+        "from pathlib import Path\ntext = Path('x').read_text()",
+        "import datetime\nstamp = datetime.datetime.now()",
+        "from datetime import date\nday = date.today()",
+        "import os\nname = os.environ['X']",
+        "import time\ntime.sleep(1)",
+        "from datetime import datetime\nstamp = datetime.fromtimestamp(0)",
+    ],
+)
 def test_the_scan_sees_what_import_contracts_cannot(source: str) -> None:
     assert impure_uses(ast.parse(source)) != []
 
@@ -86,4 +109,6 @@ def test_the_scan_sees_what_import_contracts_cannot(source: str) -> None:
 def test_the_allow_list_refuses_an_impure_import() -> None:
     tree = ast.parse("import os\nfrom gateway.menus import MenuBook\nfrom gateway.engine.model import Menu\n")
     assert {m for m in imported_modules(tree) if not m.startswith("gateway.engine")} - ALLOWED_IMPORTS == {
-        "os", "gateway.menus"}
+        "os",
+        "gateway.menus",
+    }

@@ -34,7 +34,11 @@ def edit(path: Path, old: str, new: str) -> None:
 def run_check(menus: Path, locales: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "gateway.cli", "menus", "check", str(menus), "--locales", str(locales)],
-        capture_output=True, text=True, check=False, cwd=ROOT, env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin"},
     )
 
 
@@ -101,4 +105,3 @@ def test_the_cli_prints_warnings_apart_and_exits_0_on_warnings_only(folders: tup
     assert any(line.startswith("warning: ") and "'sms.pinjaman.applied'" in line for line in lines), lines
     shown_errors = [line for line in lines if line.startswith(str(menus))]
     assert f"{len(shown_errors)} problem(s) found" in result.stderr, (lines, result.stderr)
-

@@ -34,24 +34,44 @@ def test_good_product_is_read() -> None:
     assert dairy.name("en") == "Dairy cow" and dairy.fee_flat == 0
 
 
-@pytest.mark.parametrize(("old", "new", "expected"), [
-    ("max: 20000000", "max: 100", "menus/products.yaml:4: products.dairy_cow.amount.max (100) is below min"),
-    ("tenors: [12, 6]", "tenors: [12, 0]", "menus/products.yaml:5: products.dairy_cow.tenors must be whole months"),
-    ("flat_monthly", "flat", "menus/products.yaml:6: products.dairy_cow.interest.kind must be one of"),
-    ("rate_percent: 1.25", "rate_percent: lots", "menus/products.yaml:6: products.dairy_cow.interest.rate_percent"),
-    ("{kind: monthly}", "{kind: harvest}", "menus/products.yaml:7: products.dairy_cow.pattern of kind harvest needs"),
-    ("{kind: monthly}", "{kind: harvest, every_days: 400}", "menus/products.yaml:7: products.dairy_cow.pattern."
-                                                            "every_days must be a whole number between 7 and 366"),
-    ("{kind: monthly}", "{kind: harvest, every_days: 365}", "menus/products.yaml:5: products.dairy_cow.pattern: a "
-                                                            "6-month tenor is shorter"),
-    ('en: "Dairy cow"', 'en: "Dairy cow – milk"', "menus/products.yaml:3: products.dairy_cow.name.en has characters"),
-    ('en: "Dairy cow"', 'fr: "Vache"', "menus/products.yaml:3: products.dairy_cow.name.en is missing"),
-    ("dairy_cow:", "Dairy-Cow:", "menus/products.yaml:2: product code 'Dairy-Cow' must be snake_case"),
-    ("    pattern: {kind: monthly}\n", "", "menus/products.yaml:3: products.dairy_cow is missing 'pattern'"),
-    ("    pattern:", "    colour: red\n    pattern:",
-     "menus/products.yaml:7: products.dairy_cow has unknown key 'colour'"),
-    ("products:", "products: [", "menus/products.yaml:"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("max: 20000000", "max: 100", "menus/products.yaml:4: products.dairy_cow.amount.max (100) is below min"),
+        ("tenors: [12, 6]", "tenors: [12, 0]", "menus/products.yaml:5: products.dairy_cow.tenors must be whole months"),
+        ("flat_monthly", "flat", "menus/products.yaml:6: products.dairy_cow.interest.kind must be one of"),
+        ("rate_percent: 1.25", "rate_percent: lots", "menus/products.yaml:6: products.dairy_cow.interest.rate_percent"),
+        (
+            "{kind: monthly}",
+            "{kind: harvest}",
+            "menus/products.yaml:7: products.dairy_cow.pattern of kind harvest needs",
+        ),
+        (
+            "{kind: monthly}",
+            "{kind: harvest, every_days: 400}",
+            "menus/products.yaml:7: products.dairy_cow.pattern.every_days must be a whole number between 7 and 366",
+        ),
+        (
+            "{kind: monthly}",
+            "{kind: harvest, every_days: 365}",
+            "menus/products.yaml:5: products.dairy_cow.pattern: a 6-month tenor is shorter",
+        ),
+        (
+            'en: "Dairy cow"',
+            'en: "Dairy cow – milk"',
+            "menus/products.yaml:3: products.dairy_cow.name.en has characters",
+        ),
+        ('en: "Dairy cow"', 'fr: "Vache"', "menus/products.yaml:3: products.dairy_cow.name.en is missing"),
+        ("dairy_cow:", "Dairy-Cow:", "menus/products.yaml:2: product code 'Dairy-Cow' must be snake_case"),
+        ("    pattern: {kind: monthly}\n", "", "menus/products.yaml:3: products.dairy_cow is missing 'pattern'"),
+        (
+            "    pattern:",
+            "    colour: red\n    pattern:",
+            "menus/products.yaml:7: products.dairy_cow has unknown key 'colour'",
+        ),
+        ("products:", "products: [", "menus/products.yaml:"),
+    ],
+)
 def test_problems_name_file_and_line(old: str, new: str, expected: str) -> None:
     assert old in GOOD
     _products, problems = read_products(GOOD.replace(old, new), "menus/products.yaml")
@@ -70,5 +90,6 @@ def test_load_raises_with_every_problem(tmp_path: Path) -> None:
     with pytest.raises(ProductsError) as caught:
         load_products(path)
     assert len(caught.value.problems) == 2
-    assert str(check_products(tmp_path / "missing.yaml")[0]).endswith("cannot read the products file (No such file or "
-                                                                 "directory)")
+    assert str(check_products(tmp_path / "missing.yaml")[0]).endswith(
+        "cannot read the products file (No such file or directory)"
+    )

@@ -11,10 +11,12 @@ from gateway.banking.interface import InterestKind, LoanProduct, PatternKind, Pr
 from gateway.banking.schedule import add_months, build_schedule, instalment_count, quote
 
 
-def product(kind: InterestKind, pattern: RepaymentPattern, rate: str = "1.5", fee_flat: int = 0,
-            fee_percent: str = "0") -> LoanProduct:
-    return LoanProduct("p", {"id": "P", "en": "P"}, 1, 10**9, (1,), kind, Decimal(rate), pattern, fee_flat,
-                       Decimal(fee_percent))
+def product(
+    kind: InterestKind, pattern: RepaymentPattern, rate: str = "1.5", fee_flat: int = 0, fee_percent: str = "0"
+) -> LoanProduct:
+    return LoanProduct(
+        "p", {"id": "P", "en": "P"}, 1, 10**9, (1,), kind, Decimal(rate), pattern, fee_flat, Decimal(fee_percent)
+    )
 
 
 patterns = st.one_of(
@@ -23,14 +25,19 @@ patterns = st.one_of(
     st.just(RepaymentPattern(PatternKind.MONTHLY, principal=PrincipalRule.BALLOON)),
 )
 products = st.builds(
-    product, st.sampled_from(InterestKind), patterns,
-    st.decimals(0, 60, places=2).map(str), st.integers(0, 100_000), st.decimals(0, 5, places=2).map(str),
+    product,
+    st.sampled_from(InterestKind),
+    patterns,
+    st.decimals(0, 60, places=2).map(str),
+    st.integers(0, 100_000),
+    st.decimals(0, 5, places=2).map(str),
 )
 
 
 @given(products, st.integers(0, 500_000_000), st.integers(1, 60), st.dates(date(2000, 1, 1), date(2090, 1, 1)))
-def test_instalments_add_up_exactly_and_none_is_negative(prod: LoanProduct, amount: int, tenor: int,
-                                                         start: date) -> None:
+def test_instalments_add_up_exactly_and_none_is_negative(
+    prod: LoanProduct, amount: int, tenor: int, start: date
+) -> None:
     plan = quote(prod, amount, tenor, start)
     rows = plan.instalments
     assert len(rows) == instalment_count(prod, tenor) >= 1
@@ -62,8 +69,9 @@ def test_flat_monthly_example() -> None:
 
 
 def test_harvest_balloon_pays_interest_then_principal() -> None:
-    prod = product(InterestKind.FLAT_MONTHLY, RepaymentPattern(PatternKind.HARVEST, 45, PrincipalRule.BALLOON),
-                   "1.5", 15_000)
+    prod = product(
+        InterestKind.FLAT_MONTHLY, RepaymentPattern(PatternKind.HARVEST, 45, PrincipalRule.BALLOON), "1.5", 15_000
+    )
     rows = build_schedule(prod, 2_000_000, 6, date(2025, 1, 1))
     assert len(rows) == 4
     assert [r.principal for r in rows] == [0, 0, 0, 2_000_000]

@@ -67,8 +67,7 @@ def test_non_gsm7_text_missing_texts_and_unknown_placeholders(folders: tuple[Pat
     edit(locales / "id.sms.yaml", "Ketik BAYAR dengan jumlah itu.", "Ketik BAYAR {saldo_mu}.")
     problems = [str(problem) for problem in check_sms(menus, catalog(locales))]
     assert any("outside GSM-7" in p and "'sms.pinjaman.none'" in p for p in problems), problems
-    assert any("sms.yaml:" in p and "'sms.pinjaman.applied' is missing in 'en'" in p
-               for p in problems), problems
+    assert any("sms.yaml:" in p and "'sms.pinjaman.applied' is missing in 'en'" in p for p in problems), problems
     assert any("['saldo_mu']" in p for p in problems), problems
 
 

@@ -102,6 +102,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("repayments", "instalments", "loans", "loan_applications", "savings_transactions",
-                  "savings_accounts", "customers"):
+    for table in (
+        "repayments",
+        "instalments",
+        "loans",
+        "loan_applications",
+        "savings_transactions",
+        "savings_accounts",
+        "customers",
+    ):
         op.drop_table(table)

@@ -28,6 +28,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("customers") as batch:
-        for column in ("sms_banking_active_at", "activation_redeemed_at", "activation_failures",
-                       "activation_expires_at", "activation_hash"):
+        for column in (
+            "sms_banking_active_at",
+            "activation_redeemed_at",
+            "activation_failures",
+            "activation_expires_at",
+            "activation_hash",
+        ):
             batch.drop_column(column)
