@@ -89,3 +89,19 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+class ProblemLines(list[str]):
+    """Problems found while reading one operator file, each `source:line: problem — fix`."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    def add(self, line: int, problem: str, fix: str) -> None:
+        self.append(f"{self.source}:{line}: {problem} — {fix}")
+
+    def unknown_keys(self, node: LineMap, allowed: tuple[str, ...], where: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.add(node.line_of(key), f"{where} has unknown key '{key}'", f"use one of {', '.join(allowed)}")

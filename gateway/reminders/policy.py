@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.reminders.windows import CollectionCalendar, DailyWindow, SendWindow, next_send_window
-from gateway.yamlsource import LineMap, OperatorFileError, YamlError, display_path, read_yaml
+from gateway.yamlsource import LineMap, OperatorFileError, ProblemLines, YamlError, display_path, read_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "menus" / "reminders.yaml"
 POLICY_FILE = "reminders.yaml"
@@ -73,22 +73,8 @@ class Policy:
         )
 
 
-class _Problems(list[str]):
-    def __init__(self, source: str) -> None:
-        super().__init__()
-        self.source = source
-
-    def add(self, line: int, problem: str, fix: str) -> None:
-        self.append(f"{self.source}:{line}: {problem} — {fix}")
-
-    def unknown_keys(self, node: LineMap, allowed: tuple[str, ...], where: str) -> None:
-        for key in node:
-            if key not in allowed:
-                self.add(node.line_of(key), f"{where} has unknown key '{key}'", f"use one of {', '.join(allowed)}")
-
-
 def read_policy(text: str, source_name: str = "menus/reminders.yaml") -> tuple[Policy | None, list[str]]:
-    problems = _Problems(source_name)
+    problems = ProblemLines(source_name)
     try:
         data = read_yaml(text, source_name)
     except YamlError as exc:
@@ -106,7 +92,7 @@ def read_policy(text: str, source_name: str = "menus/reminders.yaml") -> tuple[P
     return (None if problems else policy), problems
 
 
-def _clock(problems: _Problems, node: LineMap, key: str, where: str, default: time) -> time:
+def _clock(problems: ProblemLines, node: LineMap, key: str, where: str, default: time) -> time:
     value = node.get(key)
     if value is None:
         return default
@@ -121,7 +107,7 @@ def _clock(problems: _Problems, node: LineMap, key: str, where: str, default: ti
     return time(int(match.group(1)), int(match.group(2)))
 
 
-def _window(problems: _Problems, parent: LineMap, where: str, default: DailyWindow) -> DailyWindow:
+def _window(problems: ProblemLines, parent: LineMap, where: str, default: DailyWindow) -> DailyWindow:
     node = parent.get("window")
     if node is None:
         return default
@@ -143,7 +129,7 @@ def _window(problems: _Problems, parent: LineMap, where: str, default: DailyWind
     return DailyWindow(start, end)
 
 
-def _days_off(problems: _Problems, root: LineMap) -> list[date]:
+def _days_off(problems: ProblemLines, root: LineMap) -> list[date]:
     values = root.get("days_off", [])
     line = root.line_of("days_off")
     if not isinstance(values, list):
@@ -158,7 +144,7 @@ def _days_off(problems: _Problems, root: LineMap) -> list[date]:
     return days
 
 
-def _rules(problems: _Problems, root: LineMap, window: DailyWindow) -> tuple[Rule, ...]:
+def _rules(problems: ProblemLines, root: LineMap, window: DailyWindow) -> tuple[Rule, ...]:
     node = root.get("rules")
     if not isinstance(node, LineMap) or not node:
         problems.add(
@@ -185,7 +171,7 @@ def _rules(problems: _Problems, root: LineMap, window: DailyWindow) -> tuple[Rul
     return tuple(sorted(rules, key=lambda r: r.offset_days))
 
 
-def _rule(problems: _Problems, name: str, spec: Any, line: int, window: DailyWindow) -> Rule | None:
+def _rule(problems: ProblemLines, name: str, spec: Any, line: int, window: DailyWindow) -> Rule | None:
     where = f"reminders.rules.{name}"
     if not _NAME.match(name):
         problems.add(line, f"rule name '{name}' is not snake_case", "use lower case letters, digits and _")
@@ -223,7 +209,7 @@ def _rule(problems: _Problems, name: str, spec: Any, line: int, window: DailyWin
     )
 
 
-def _text_key(problems: _Problems, spec: LineMap, key: str, where: str) -> str:
+def _text_key(problems: ProblemLines, spec: LineMap, key: str, where: str) -> str:
     value = spec.get(key)
     if not isinstance(value, str) or not value.startswith("reminders."):
         problems.add(
@@ -235,7 +221,7 @@ def _text_key(problems: _Problems, spec: LineMap, key: str, where: str) -> str:
     return value
 
 
-def _names(problems: _Problems, spec: LineMap, key: str, where: str, allow_all: bool) -> frozenset[str] | None:
+def _names(problems: ProblemLines, spec: LineMap, key: str, where: str, allow_all: bool) -> frozenset[str] | None:
     value = spec.get(key, "all" if allow_all else None)
     if allow_all and value == "all":
         return None
@@ -249,7 +235,7 @@ def _names(problems: _Problems, spec: LineMap, key: str, where: str, allow_all: 
     return frozenset(value)
 
 
-def _states(problems: _Problems, spec: LineMap, where: str) -> frozenset[str]:
+def _states(problems: ProblemLines, spec: LineMap, where: str) -> frozenset[str]:
     value = spec.get("loan_states", sorted(REMINDABLE_STATES))
     if not isinstance(value, list) or not value or not set(value) <= REMINDABLE_STATES:
         problems.add(
@@ -261,7 +247,7 @@ def _states(problems: _Problems, spec: LineMap, where: str) -> frozenset[str]:
     return frozenset(value)
 
 
-def _flag(problems: _Problems, spec: LineMap, key: str, where: str) -> bool:
+def _flag(problems: ProblemLines, spec: LineMap, key: str, where: str) -> bool:
     value = spec.get(key, False)
     if not isinstance(value, bool):
         problems.add(spec.line_of(key), f"{where}.{key} is {value!r}", "write true or false")

@@ -11,7 +11,7 @@ from typing import Any
 from gateway.engine.problems import Problem
 from gateway.sms.book import MIN_FUZZY_LENGTH, ArgKind, ArgSpec, Keyword, KeywordBook
 from gateway.sms.textmatch import fold, tokenize, within_one_edit
-from gateway.yamlsource import LineMap, OperatorFileError, YamlError, display_path, read_yaml
+from gateway.yamlsource import LineMap, OperatorFileError, ProblemLines, YamlError, display_path, read_yaml
 
 KEYWORD_FIELDS = frozenset(
     {"word", "synonyms", "handler", "args", "requires_auth", "replies", "exact", "multi_segment"}
@@ -25,15 +25,6 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 class KeywordError(OperatorFileError):
     pass
-
-
-class _Problems(list[str]):
-    def __init__(self, source: str) -> None:
-        super().__init__()
-        self.source = source
-
-    def add(self, line: int, problem: str, fix: str) -> None:
-        self.append(f"{self.source}:{line}: {problem} — {fix}")
 
 
 def read_keywords(text: str, source_name: str = "menus/sms.yaml") -> KeywordBook:
@@ -59,7 +50,7 @@ def check_keywords(path: Path, known_handlers: Collection[str] | None = None) ->
 
 
 def _read(text: str, source: str, known_handlers: Collection[str] | None) -> tuple[KeywordBook | None, list[str]]:
-    problems = _Problems(source)
+    problems = ProblemLines(source)
     try:
         data = read_yaml(text, source)
     except YamlError as exc:
@@ -85,7 +76,7 @@ def _read(text: str, source: str, known_handlers: Collection[str] | None) -> tup
     return KeywordBook(tuple(keywords), on_empty, source, defaults), problems
 
 
-def _keyword(name: str, node: Any, table: LineMap, problems: _Problems) -> Keyword | None:
+def _keyword(name: str, node: Any, table: LineMap, problems: ProblemLines) -> Keyword | None:
     line = table.line_of(name)
     if not _NAME.match(name):
         problems.add(line, f"keyword id '{name}' is not snake_case", "use lower case letters, digits and _")
@@ -120,14 +111,14 @@ def _keyword(name: str, node: Any, table: LineMap, problems: _Problems) -> Keywo
     )
 
 
-def _flag(node: LineMap, flag: str, problems: _Problems) -> bool:
+def _flag(node: LineMap, flag: str, problems: ProblemLines) -> bool:
     value = node.get(flag, False)
     if not isinstance(value, bool):
         problems.add(node.line_of(flag), f"'{flag}' must be true or false", "write true or false")
     return value is True
 
 
-def _word(value: Any, line: int, where: str, problems: _Problems, *, required: bool = False) -> str | None:
+def _word(value: Any, line: int, where: str, problems: ProblemLines, *, required: bool = False) -> str | None:
     if value is None:
         if required:
             problems.add(line, f"{where} has no word", "add word: followed by one word, e.g. SALDO")
@@ -145,7 +136,7 @@ def _word(value: Any, line: int, where: str, problems: _Problems, *, required: b
     return fold(tokens[0].text)
 
 
-def _synonyms(node: LineMap, name: str, problems: _Problems) -> tuple[str, ...]:
+def _synonyms(node: LineMap, name: str, problems: ProblemLines) -> tuple[str, ...]:
     raw = node.get("synonyms", [])
     line = node.line_of("synonyms")
     if not isinstance(raw, list):
@@ -155,7 +146,7 @@ def _synonyms(node: LineMap, name: str, problems: _Problems) -> tuple[str, ...]:
     return tuple(word for word in words if word)
 
 
-def _args(node: LineMap, name: str, problems: _Problems) -> tuple[ArgSpec, ...]:
+def _args(node: LineMap, name: str, problems: ProblemLines) -> tuple[ArgSpec, ...]:
     raw = node.get("args", [])
     line = node.line_of("args")
     if not isinstance(raw, list):
@@ -175,7 +166,7 @@ def _args(node: LineMap, name: str, problems: _Problems) -> tuple[ArgSpec, ...]:
     return tuple(specs)
 
 
-def _arg(item: Any, line: int, name: str, problems: _Problems) -> ArgSpec | None:
+def _arg(item: Any, line: int, name: str, problems: ProblemLines) -> ArgSpec | None:
     if not isinstance(item, LineMap) or not isinstance(item.get("name"), str):
         problems.add(line, f"an argument of '{name}' has no name", "write {name: amount, kind: amount}")
         return None
@@ -207,7 +198,7 @@ def _arg(item: Any, line: int, name: str, problems: _Problems) -> ArgSpec | None
     return ArgSpec(item["name"], kind, optional is True, MappingProxyType(choices))
 
 
-def _choices(item: LineMap, name: str, problems: _Problems) -> dict[str, str]:
+def _choices(item: LineMap, name: str, problems: ProblemLines) -> dict[str, str]:
     raw = item.get("choices")
     line = item.line_of("choices")
     if not isinstance(raw, LineMap) or not raw:
@@ -230,7 +221,7 @@ def _choices(item: LineMap, name: str, problems: _Problems) -> dict[str, str]:
     return aliases
 
 
-def _replies(node: LineMap, name: str, has_args: bool, problems: _Problems) -> MappingProxyType[str, str]:
+def _replies(node: LineMap, name: str, has_args: bool, problems: ProblemLines) -> MappingProxyType[str, str]:
     raw = node.get("replies")
     line = node.line_of("replies")
     if not isinstance(raw, LineMap) or not all(isinstance(v, str) for v in raw.values()):
@@ -251,7 +242,7 @@ def _replies(node: LineMap, name: str, has_args: bool, problems: _Problems) -> M
     return MappingProxyType(dict(raw))
 
 
-def _default_replies(data: LineMap, problems: _Problems) -> MappingProxyType[str, str]:
+def _default_replies(data: LineMap, problems: ProblemLines) -> MappingProxyType[str, str]:
     """Top-level `replies:`: the locale key for a result category no keyword lists (`error: sms.error`)."""
     raw = data.get("replies") or {}
     if not isinstance(raw, dict) or not all(
@@ -266,7 +257,7 @@ def _default_replies(data: LineMap, problems: _Problems) -> MappingProxyType[str
     return MappingProxyType(dict(raw))
 
 
-def _check_words(keywords: list[Keyword], problems: _Problems) -> None:
+def _check_words(keywords: list[Keyword], problems: ProblemLines) -> None:
     owner: dict[str, Keyword] = {}
     for keyword in keywords:
         for word in keyword.words:
@@ -295,7 +286,7 @@ def _check_words(keywords: list[Keyword], problems: _Problems) -> None:
                     )
 
 
-def _on_empty(data: LineMap, table: LineMap, keywords: list[Keyword], problems: _Problems) -> Keyword | None:
+def _on_empty(data: LineMap, table: LineMap, keywords: list[Keyword], problems: ProblemLines) -> Keyword | None:
     name = data.get("on_empty")
     found = next((k for k in keywords if k.name == name), None)
     if not isinstance(name, str) or name not in table:
