@@ -19,7 +19,7 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(target: str | Engine, revision: str = "heads") -> None:
+def upgrade(target: str | Engine, revision: str = "head") -> None:
     """Bring the database at `target` (a URL or an engine) up to `revision`."""
     engine = make_engine(target) if isinstance(target, str) else target
     config = alembic_config()
