@@ -116,7 +116,7 @@ def apply(call: BankCall) -> Result:
     customer = bank.customer_by_msisdn(call.msisdn)
     if customer is None:
         return Result(UNKNOWN)
-    fitting = next((p for p in bank.loan_products() if p.value_chain == customer.value_chain), None)
+    fitting = next((p for p in bank.loan_products() if p.serves(customer.value_chain, customer.place)), None)
     if fitting is None:
         return Result("no_product")
     return submit(replace(call, vars={**call.vars, "product": fitting.code}))

@@ -8,7 +8,7 @@ built-in one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,6 +20,16 @@ from gateway.banking.access import ActivationOutcome as ActivationOutcome
 from gateway.banking.access import PinCheck as PinCheck
 from gateway.banking.access import PinOutcome as PinOutcome
 from gateway.banking.due_records import BorrowerInstalment, DueQuery
+from gateway.banking.loan_terms import EarlyPayoff as EarlyPayoff
+from gateway.banking.loan_terms import InterestKind as InterestKind
+from gateway.banking.loan_terms import LateFeeRule as LateFeeRule
+from gateway.banking.loan_terms import LoanProduct as LoanProduct
+from gateway.banking.loan_terms import LoanRequestProblem as LoanRequestProblem
+from gateway.banking.loan_terms import PatternKind as PatternKind
+from gateway.banking.loan_terms import PrincipalRule as PrincipalRule
+from gateway.banking.loan_terms import RepaymentPattern as RepaymentPattern
+from gateway.banking.loan_terms import StampDuty as StampDuty
+from gateway.banking.loan_terms import loan_request_problem as loan_request_problem
 
 
 class ApplicationStatus(str, Enum):
@@ -33,31 +43,6 @@ class LoanStatus(str, Enum):
     ACTIVE = "active"
     PAID = "paid"
     WRITTEN_OFF = "written_off"
-
-
-class InterestKind(str, Enum):
-    FLAT_MONTHLY = "flat_monthly"
-    """`rate_percent` of the original principal per month of tenor."""
-    EFFECTIVE_ANNUAL = "effective_annual"
-    """`rate_percent` a year on the declining balance (annuity), pro rata per period by days."""
-
-
-class PatternKind(str, Enum):
-    MONTHLY = "monthly"
-    HARVEST = "harvest"
-    """One instalment every `every_days` days, when the crop is sold."""
-
-
-class PrincipalRule(str, Enum):
-    SPREAD = "spread"
-    BALLOON = "balloon"
-    """Interest and fees each period, the whole principal with the last instalment."""
-
-
-class LoanRequestProblem(str, Enum):
-    UNKNOWN_PRODUCT = "unknown_product"
-    OUT_OF_RANGE = "out_of_range"
-    BAD_TENOR = "bad_tenor"
 
 
 class BankUnavailable(RuntimeError):
@@ -96,39 +81,6 @@ class SavingsTransaction:
 
 
 @dataclass(frozen=True)
-class RepaymentPattern:
-    kind: PatternKind
-    every_days: int = 30
-    principal: PrincipalRule = PrincipalRule.SPREAD
-
-
-@dataclass(frozen=True)
-class LoanProduct:
-    code: str
-    names: Mapping[str, str]
-    min_amount: int
-    max_amount: int
-    tenors: tuple[int, ...]  # months
-    interest_kind: InterestKind
-    rate_percent: Decimal
-    pattern: RepaymentPattern
-    fee_flat: int = 0
-    fee_percent: Decimal = Decimal(0)
-    value_chain: str = ""
-
-    def name(self, lang: str) -> str:
-        return self.names.get(lang) or next(iter(self.names.values()), self.code)
-
-
-def loan_request_problem(product: LoanProduct | None, amount: int, tenor: int) -> LoanRequestProblem | None:
-    if product is None:
-        return LoanRequestProblem.UNKNOWN_PRODUCT
-    if not product.min_amount <= amount <= product.max_amount:
-        return LoanRequestProblem.OUT_OF_RANGE
-    return None if tenor in product.tenors else LoanRequestProblem.BAD_TENOR
-
-
-@dataclass(frozen=True)
 class Instalment:
     number: int
     due_date: date
@@ -150,6 +102,12 @@ class Quote:
     principal: int
     tenor: int
     instalments: tuple[Instalment, ...]
+    fee_provisi: int = 0
+    fee_admin: int = 0
+    stamp_duty: int = 0
+    """Bea meterai for this principal (0 when not due); the three fees add up to `fees`."""
+    yearly_rate: Decimal | None = None
+    """Yearly cost in percent from the cash flows, fees included (`gateway.banking.cost`)."""
 
     @property
     def interest(self) -> int:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gateway.banking.interface import InterestKind, LoanProduct, PatternKind, PrincipalRule, RepaymentPattern
-from gateway.engine.problems import Problem
+from gateway.banking.interface import (
+    EarlyPayoff,
+    InterestKind,
+    LateFeeRule,
+    LoanProduct,
+    PatternKind,
+    PrincipalRule,
+    RepaymentPattern,
+    StampDuty,
+)
+from gateway.banking.product_checker import Checker as _Checker
+from gateway.engine.problems import Problem, errors
 from gateway.gsm7 import non_gsm7_characters
 from gateway.yamlsource import LineMap, OperatorFileError, YamlError, display_path, read_yaml
 
@@ -18,63 +27,29 @@ LANGUAGES = ("id", "en")
 MAX_NAME_CHARS = 20
 MAX_TENOR_MONTHS = 60
 MIN_CYCLE_DAYS, MAX_CYCLE_DAYS = 7, 366
+MAX_GRACE_DAYS = 366
+MAX_LATE_GRACE_DAYS = 90
+MAX_LATE_PERCENT_PER_DAY = 1
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-_PRODUCT_KEYS = ("name", "value_chain", "amount", "tenors", "interest", "fees", "pattern")
+_PRODUCT_KEYS = (
+    "name",
+    "value_chains",
+    "branches",
+    "amount",
+    "tenors",
+    "interest",
+    "fees",
+    "pattern",
+    "late_fee",
+    "grace_days",
+    "repayment",
+)
+_OLD_KINDS = {"effective_annual": InterestKind.DECLINING_ANNUAL}
 _REQUIRED = ("name", "amount", "tenors", "interest", "pattern")
 
 
 class ProductsError(OperatorFileError):
     pass
-
-
-class _Checker:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.problems: list[Problem] = []
-
-    def add(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.source, line, message))
-
-    def mapping(self, parent: LineMap, key: str, allowed: tuple[str, ...], where: str) -> LineMap | None:
-        node = parent.get(key)
-        if not isinstance(node, LineMap):
-            self.add(parent.line_of(key), f"{where}.{key} must be a mapping like {{{', '.join(allowed)}: ...}}")
-            return None
-        for extra in node.keys() - set(allowed):
-            self.add(node.line_of(extra), f"{where}.{key} has unknown key '{extra}'; use one of {', '.join(allowed)}")
-        return node
-
-    def integer(
-        self, node: LineMap, key: str, where: str, low: int, high: int | None = None, default: int | None = None
-    ) -> int:
-        value = node.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
-            bound = f"between {low} and {high}" if high else f"at least {low}"
-            self.add(node.line_of(key), f"{where}.{key} must be a whole number {bound}, not {value!r}")
-            return low
-        return value
-
-    def percent(self, node: LineMap, key: str, where: str, default: float | None = None) -> Decimal:
-        value = node.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
-            self.add(node.line_of(key), f"{where}.{key} must be a percentage from 0 to 100 (e.g. 1.5), not {value!r}")
-            return Decimal(0)
-        return Decimal(str(value))
-
-    def choice(
-        self,
-        node: LineMap,
-        key: str,
-        where: str,
-        enum: Callable[[str], Any],
-        options: list[str],
-        default: str | None = None,
-    ) -> Any:
-        value = node.get(key, default)
-        if value not in options:
-            self.add(node.line_of(key), f"{where}.{key} must be one of {', '.join(options)}, not {value!r}")
-            return enum(options[0])
-        return enum(value)
 
 
 def _names(check: _Checker, product: LineMap, where: str) -> dict[str, str]:
@@ -133,14 +108,69 @@ def _pattern(check: _Checker, product: LineMap, where: str, tenors: tuple[int, .
     return RepaymentPattern(kind, every, principal)
 
 
-def _product(check: _Checker, code: str, product: Any, line: int) -> LoanProduct | None:
+def _interest(check: _Checker, product: LineMap, where: str) -> tuple[InterestKind, Decimal]:
+    interest = check.mapping(product, "interest", ("kind", "rate_percent"), where)
+    if interest is None:
+        return InterestKind.FLAT_MONTHLY, Decimal(0)
+    where = f"{where}.interest"
+    rate = check.percent(interest, "rate_percent", where)
+    if (old := interest.get("kind")) in _OLD_KINDS:
+        kind = _OLD_KINDS[old]
+        check.warn(
+            interest.line_of("kind"), f"{where}.kind '{old}' is a declining-balance rate; rename it {kind.value}"
+        )
+        return kind, rate
+    return check.choice(interest, "kind", where, InterestKind, [k.value for k in InterestKind]), rate
+
+
+def _fees(check: _Checker, product: LineMap, where: str) -> tuple[int, Decimal]:
+    if "fees" not in product or not (
+        fees := check.mapping(product, "fees", ("provisi_percent", "administrasi"), where)
+    ):
+        return 0, Decimal(0)
+    admin = check.integer(fees, "administrasi", f"{where}.fees", 0, default=0)
+    return admin, check.percent(fees, "provisi_percent", f"{where}.fees", 0, high=10)
+
+
+def _late_fee(check: _Checker, product: LineMap, where: str) -> LateFeeRule | None:
+    keys = ("percent_per_day", "grace_days", "cap_percent")
+    if "late_fee" not in product or not (node := check.mapping(product, "late_fee", keys, where)):
+        return None
+    where = f"{where}.late_fee"
+    for missing in [key for key in keys if key not in node]:
+        check.add(
+            node.line, f"{where} is missing '{missing}' (e.g. {{percent_per_day: 0.1, grace_days: 3, cap_percent: 10}})"
+        )
+    per_day = check.percent(node, "percent_per_day", where, 0, high=MAX_LATE_PERCENT_PER_DAY)
+    grace = check.integer(node, "grace_days", where, 0, MAX_LATE_GRACE_DAYS, default=0)
+    return LateFeeRule(per_day, grace, check.percent(node, "cap_percent", where, 0))
+
+
+def _repayment(check: _Checker, product: LineMap, where: str, low: int) -> tuple[int, EarlyPayoff]:
+    if "repayment" not in product:
+        return 0, EarlyPayoff.INTEREST_TO_DATE
+    node = check.mapping(product, "repayment", ("min_partial", "early_payoff"), where)
+    if node is None:
+        return 0, EarlyPayoff.INTEREST_TO_DATE
+    where = f"{where}.repayment"
+    minimum = check.integer(node, "min_partial", where, 0, low, default=0)
+    options = [e.value for e in EarlyPayoff]
+    return minimum, check.choice(node, "early_payoff", where, EarlyPayoff, options, EarlyPayoff.INTEREST_TO_DATE.value)
+
+
+def _product(check: _Checker, code: str, product: Any, line: int, stamp: StampDuty) -> LoanProduct | None:
     where = f"products.{code}"
     if not isinstance(product, LineMap):
         check.add(line, f"{where} must be a mapping with {', '.join(_REQUIRED)}")
         return None
     if not _CODE.match(code):
         check.add(line, f"product code '{code}' must be snake_case (a-z, 0-9, _), e.g. dairy_cow")
-    for extra in product.keys() - set(_PRODUCT_KEYS):
+    if "value_chain" in product:
+        check.add(
+            product.line_of("value_chain"),
+            f"{where}.value_chain is now a list: value_chains: [{product['value_chain']}]",
+        )
+    for extra in product.keys() - set(_PRODUCT_KEYS) - {"value_chain"}:
         check.add(product.line_of(extra), f"{where} has unknown key '{extra}'; use one of {', '.join(_PRODUCT_KEYS)}")
     for missing in [key for key in _REQUIRED if key not in product]:
         check.add(product.line, f"{where} is missing '{missing}'")
@@ -154,21 +184,42 @@ def _product(check: _Checker, code: str, product: Any, line: int) -> LoanProduct
         if high < low:
             check.add(amount.line, f"{where}.amount.max ({high}) is below min ({low}); swap them")
     tenors = _tenors(check, product, where)
-    kind, rate = InterestKind.FLAT_MONTHLY, Decimal(0)
-    if interest := check.mapping(product, "interest", ("kind", "rate_percent"), where):
-        kind = check.choice(interest, "kind", f"{where}.interest", InterestKind, [k.value for k in InterestKind])
-        rate = check.percent(interest, "rate_percent", f"{where}.interest")
-    fee_flat, fee_percent = 0, Decimal(0)
-    if "fees" in product and (fees := check.mapping(product, "fees", ("flat", "percent"), where)):
-        fee_flat = check.integer(fees, "flat", f"{where}.fees", 0, default=0)
-        fee_percent = check.percent(fees, "percent", f"{where}.fees", 0)
+    kind, rate = _interest(check, product, where)
+    fee_admin, fee_provisi = _fees(check, product, where)
     pattern = _pattern(check, product, where, tenors)
-    chain = product.get("value_chain", "")
-    return LoanProduct(code, names, low, high, tenors, kind, rate, pattern, fee_flat, fee_percent, str(chain))
+    min_partial, early_payoff = _repayment(check, product, where, low)
+    return LoanProduct(
+        code,
+        names,
+        low,
+        high,
+        tenors,
+        kind,
+        rate,
+        pattern,
+        fee_admin=fee_admin,
+        fee_provisi_percent=fee_provisi,
+        value_chains=check.words(product, "value_chains", where, "dairy"),
+        branches=check.words(product, "branches", where, "Sumba Timur"),
+        stamp_duty_rule=stamp,
+        late_fee=_late_fee(check, product, where),
+        grace_days=check.integer(product, "grace_days", where, 0, MAX_GRACE_DAYS, default=0),
+        min_partial_payment=min_partial,
+        early_payoff=early_payoff,
+    )
+
+
+def _stamp_duty(check: _Checker, data: LineMap) -> StampDuty:
+    if "stamp_duty" not in data or not (node := check.mapping(data, "stamp_duty", ("amount", "above"), "")):
+        return StampDuty()
+    return StampDuty(
+        check.integer(node, "amount", "stamp_duty", 0, default=0),
+        check.integer(node, "above", "stamp_duty", 0, default=0),
+    )
 
 
 def read_products(text: str, source_name: str = "menus/products.yaml") -> tuple[tuple[LoanProduct, ...], list[Problem]]:
-    """The products in `text` and the problems found, all errors (empty when every product is usable)."""
+    """The products in `text` and the problems found (usable when none of them is an error)."""
     check = _Checker(source_name)
     try:
         data = read_yaml(text, source_name)
@@ -177,15 +228,16 @@ def read_products(text: str, source_name: str = "menus/products.yaml") -> tuple[
     if not isinstance(data, LineMap) or not isinstance(data.get("products"), LineMap) or not data["products"]:
         line = data.line_of("products") if isinstance(data, LineMap) else 1
         return (), [Problem(source_name, line, "expected 'products:' with at least one product under it")]
-    for extra in data.keys() - {"products"}:
-        check.add(data.line_of(extra), f"unknown top-level key '{extra}'; only 'products' is read")
+    for extra in data.keys() - {"products", "stamp_duty"}:
+        check.add(data.line_of(extra), f"unknown top-level key '{extra}'; only 'products' and 'stamp_duty' are read")
+    stamp = _stamp_duty(check, data)
     table: LineMap = data["products"]
-    found = [_product(check, str(code), body, table.line_of(code)) for code, body in table.items()]
+    found = [_product(check, str(code), body, table.line_of(code), stamp) for code, body in table.items()]
     return tuple(p for p in found if p is not None), check.problems
 
 
 def check_products(path: Path | str = DEFAULT_PATH) -> list[Problem]:
-    """Every problem is an error: a loan product the bank cannot offer as written."""
+    """Errors are loan products the bank cannot offer as written; warnings are old spellings still read."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -198,6 +250,6 @@ def load_products(path: Path | str = DEFAULT_PATH) -> tuple[LoanProduct, ...]:
     """Raises ProductsError listing every problem."""
     path = Path(path)
     products, problems = read_products(path.read_text(encoding="utf-8"), display_path(path))
-    if problems:
-        raise ProductsError([str(problem) for problem in problems])
+    if found := errors(problems):
+        raise ProductsError([str(problem) for problem in found])
     return products

@@ -31,7 +31,7 @@ def test_good_product_is_read() -> None:
     assert dairy.tenors == (6, 12)
     assert dairy.interest_kind is InterestKind.FLAT_MONTHLY
     assert dairy.pattern.kind is PatternKind.MONTHLY and dairy.pattern.principal is PrincipalRule.SPREAD
-    assert dairy.name("en") == "Dairy cow" and dairy.fee_flat == 0
+    assert dairy.name("en") == "Dairy cow" and dairy.fee_admin == 0
 
 
 @pytest.mark.parametrize(

@@ -78,8 +78,8 @@ def test_harvest_balloon_pays_interest_then_principal() -> None:
     assert [r.due_date for r in rows][:2] == [date(2025, 2, 15), date(2025, 4, 1)]
 
 
-def test_effective_annual_annuity_is_level() -> None:
-    prod = product(InterestKind.EFFECTIVE_ANNUAL, RepaymentPattern(PatternKind.MONTHLY), "12")
+def test_declining_annual_annuity_is_level() -> None:
+    prod = product(InterestKind.DECLINING_ANNUAL, RepaymentPattern(PatternKind.MONTHLY), "12")
     rows = build_schedule(prod, 12_000_000, 12, date(2025, 1, 15))
     assert rows[0].interest == 120_000
     assert len({r.amount for r in rows[:-1]}) == 1
@@ -88,7 +88,7 @@ def test_effective_annual_annuity_is_level() -> None:
 
 
 def test_long_harvest_cycle_for_patchouli() -> None:
-    prod = product(InterestKind.EFFECTIVE_ANNUAL, RepaymentPattern(PatternKind.HARVEST, 120))
+    prod = product(InterestKind.DECLINING_ANNUAL, RepaymentPattern(PatternKind.HARVEST, 120))
     rows = build_schedule(prod, 5_000_000, 12, date(2025, 3, 1))
     assert len(rows) == 3
     assert rows[-1].due_date == date(2026, 2, 24)
