@@ -9,11 +9,11 @@ up to exactly principal + interest + fees, and no instalment or component is neg
 - Due dates: `monthly` on the start's day of month, k months later (clamped to the month's last day);
   `harvest` k * every_days after the start.
 - Interest `flat_monthly`: total = floor(principal * rate% * tenor), spread evenly.
-  Interest `effective_annual`: per-period rate r = rate% / 12 (monthly) or rate% * every_days / 365
+  Interest `declining_annual`: per-period rate r = rate% / 12 (monthly) or rate% * every_days / 365
   (harvest); each period's interest is floor(outstanding principal * r). With principal `spread` the
   instalments form an annuity (principal part = floor(A) - interest, A = P r / (1 - (1 + r)^-n));
   with `balloon` only interest is paid until the last instalment, which carries all the principal.
-- Fees: fee_flat + floor(principal * fee_percent%), spread evenly.
+- Fees: `LoanProduct.fee_total` (administrasi + floor(principal * provisi%) + bea meterai when due), spread evenly.
 - Principal `spread`: floor(P / n) each; `balloon`: all with the last instalment.
 """
 
@@ -112,8 +112,7 @@ def build_schedule(product: LoanProduct, principal: int, tenor: int, start: date
         principals, interests = _flat(product, principal, tenor, count)
     else:
         principals, interests = _effective(product, principal, count)
-    fee_total = product.fee_flat + int(principal * Fraction(product.fee_percent) / 100)
-    fees = even_split(fee_total, count)
+    fees = even_split(product.fee_total(principal), count)
     return tuple(
         Instalment(number=n, due_date=due, principal=p, interest=i, fee=f, amount=p + i + f)
         for n, (due, p, i, f) in enumerate(
