@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from gateway.banking.calendar import check_holidays
 from gateway.banking.products import check_products
 from gateway.engine.problems import Problem
 from gateway.reminders import check_reminders
@@ -21,4 +22,4 @@ def _products(menus_dir: Path, _catalog: object) -> list[Problem]:
     return check_products(menus_dir / "products.yaml")
 
 
-EXTRA_CHECKS: tuple[OperatorCheck, ...] = (_products, check_sms, check_reminders)
+EXTRA_CHECKS: tuple[OperatorCheck, ...] = (_products, check_sms, check_reminders, check_holidays)
