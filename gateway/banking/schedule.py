@@ -6,8 +6,11 @@ up to exactly principal + interest + fees, and no instalment or component is neg
 
 - Count: `monthly` has one instalment per month of tenor; `harvest` has one every `every_days` days,
   `max(1, tenor * 30 // every_days)` of them.
-- Due dates: `monthly` on the start's day of month, k months later (clamped to the month's last day);
-  `harvest` k * every_days after the start.
+- Due dates: the first period starts `grace_days` after the start (the disbursement day); `monthly` on
+  that day of month, k months later (clamped to the month's last day); `harvest` k * every_days after
+  it. Each date then rolls to the next business day (gateway/banking/calendar.py: no Sunday, national
+  holiday or cuti bersama); the next date is still counted from the nominal one, not the rolled one.
+  Rolling moves a date, never an amount: interest stays per period as below.
 - Interest `flat_monthly`: total = floor(principal * rate% * tenor), spread evenly.
   Interest `declining_annual`: per-period rate r = rate% / 12 (monthly) or rate% * every_days / 365
   (harvest); each period's interest is floor(outstanding principal * r). With principal `spread` the
@@ -23,6 +26,7 @@ import calendar
 from datetime import date, timedelta
 from fractions import Fraction
 
+from gateway.banking.calendar import BusinessCalendar, default_calendar
 from gateway.banking.interface import (
     Instalment,
     InterestKind,
@@ -49,11 +53,26 @@ def instalment_count(product: LoanProduct, tenor: int) -> int:
     return max(1, tenor * DAYS_PER_MONTH // product.pattern.every_days)
 
 
-def due_dates(product: LoanProduct, tenor: int, start: date) -> list[date]:
+def nominal_due_dates(product: LoanProduct, tenor: int, start: date) -> list[date]:
+    """The due dates before rolling: the first period starts `grace_days` after `start`."""
     count = instalment_count(product, tenor)
+    first_period = start + timedelta(days=product.grace_days)
     if product.pattern.kind is PatternKind.MONTHLY:
-        return [add_months(start, k) for k in range(1, count + 1)]
-    return [start + timedelta(days=k * product.pattern.every_days) for k in range(1, count + 1)]
+        return [add_months(first_period, k) for k in range(1, count + 1)]
+    return [first_period + timedelta(days=k * product.pattern.every_days) for k in range(1, count + 1)]
+
+
+def due_dates(product: LoanProduct, tenor: int, start: date, calendar: BusinessCalendar | None = None) -> list[date]:
+    """Each nominal date rolled to the next business day; a date that a long run of days off rolled onto
+    the one before it moves to the next business day after that, so due dates stay strictly increasing."""
+    business = calendar or default_calendar()
+    rolled: list[date] = []
+    for nominal in nominal_due_dates(product, tenor, start):
+        day = business.next_business_day(nominal)
+        if rolled and day <= rolled[-1]:
+            day = business.next_business_day(rolled[-1] + timedelta(days=1))
+        rolled.append(day)
+    return rolled
 
 
 def even_split(total: int, count: int) -> list[int]:
@@ -104,7 +123,9 @@ def _effective(product: LoanProduct, principal: int, count: int) -> tuple[list[i
     return principals, interests
 
 
-def build_schedule(product: LoanProduct, principal: int, tenor: int, start: date) -> tuple[Instalment, ...]:
+def build_schedule(
+    product: LoanProduct, principal: int, tenor: int, start: date, calendar: BusinessCalendar | None = None
+) -> tuple[Instalment, ...]:
     if principal < 0 or tenor < 1:
         raise ValueError("principal must be >= 0 and tenor >= 1")
     count = instalment_count(product, tenor)
@@ -116,10 +137,12 @@ def build_schedule(product: LoanProduct, principal: int, tenor: int, start: date
     return tuple(
         Instalment(number=n, due_date=due, principal=p, interest=i, fee=f, amount=p + i + f)
         for n, (due, p, i, f) in enumerate(
-            zip(due_dates(product, tenor, start), principals, interests, fees, strict=True), start=1
+            zip(due_dates(product, tenor, start, calendar), principals, interests, fees, strict=True), start=1
         )
     )
 
 
-def quote(product: LoanProduct, principal: int, tenor: int, start: date) -> Quote:
-    return Quote(product.code, principal, tenor, build_schedule(product, principal, tenor, start))
+def quote(
+    product: LoanProduct, principal: int, tenor: int, start: date, calendar: BusinessCalendar | None = None
+) -> Quote:
+    return Quote(product.code, principal, tenor, build_schedule(product, principal, tenor, start, calendar))

@@ -65,7 +65,8 @@ def test_flat_monthly_example() -> None:
     plan = quote(prod, 2_000_000, 6, date(2025, 1, 31))
     assert (plan.interest, plan.fees, plan.total) == (150_000, 45_000, 2_195_000)
     assert [r.amount for r in plan.instalments] == [365_833] * 5 + [365_835]
-    assert [r.due_date for r in plan.instalments][:3] == [date(2025, 2, 28), date(2025, 3, 31), date(2025, 4, 30)]
+    # 31 Mar and 1 Apr 2025 were Idul Fitri: the second instalment rolls to Wednesday 2 April.
+    assert [r.due_date for r in plan.instalments][:3] == [date(2025, 2, 28), date(2025, 4, 2), date(2025, 4, 30)]
 
 
 def test_harvest_balloon_pays_interest_then_principal() -> None:
@@ -75,7 +76,7 @@ def test_harvest_balloon_pays_interest_then_principal() -> None:
     rows = build_schedule(prod, 2_000_000, 6, date(2025, 1, 1))
     assert len(rows) == 4
     assert [r.principal for r in rows] == [0, 0, 0, 2_000_000]
-    assert [r.due_date for r in rows][:2] == [date(2025, 2, 15), date(2025, 4, 1)]
+    assert [r.due_date for r in rows][:2] == [date(2025, 2, 15), date(2025, 4, 2)]  # 1 Apr 2025: Idul Fitri
 
 
 def test_declining_annual_annuity_is_level() -> None:
