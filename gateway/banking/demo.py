@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from gateway.banking.access import AccessPolicy
 from gateway.banking.ledger import SqlBank
 from gateway.banking.schedule import add_months
+from gateway.staff.demo import seed_demo_staff_in
 from gateway.storage.db import make_engine
 
 WIB, WITA = "Asia/Jakarta", "Asia/Makassar"
@@ -172,17 +173,18 @@ def seed_database(url: str, now: datetime | None = None, pepper: str = "", acces
     """
     engine = make_engine(url)
     try:
+        moment = now or datetime.now(UTC)
+        staff_note = seed_demo_staff_in(engine, moment)  # console accounts, one per role (development only)
         bank = SqlBank(engine, pepper=pepper, access=access)
         if bank.has_customers():
-            return "the database already has customers: nothing seeded"
-        moment = now or datetime.now(UTC)
+            return "the database already has customers: nothing seeded" + staff_note
         seed(bank, moment)
         code = bank.issue_activation(UNREGISTERED.msisdn, moment)
         days = bank.access.activation_ttl.days
         return (
             f"demo customers created:\n{demo_table()}\n\n{UNREGISTERED.name} ({UNREGISTERED.msisdn}) has no PIN"
             f" yet: her activation code is {code} (valid {days} days; shown only now; a new one:"
-            f" jembatan customers activate {UNREGISTERED.msisdn})"
+            f" jembatan customers activate {UNREGISTERED.msisdn})" + staff_note
         )
     finally:
         engine.dispose()

@@ -26,6 +26,9 @@ LEDGER_TABLES = {
     "sms_preferences",
     "sms_inbound",
     "reminders",
+    "staff",
+    "staff_api_keys",
+    "audit_log",
 }
 
 
