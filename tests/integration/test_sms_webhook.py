@@ -179,7 +179,7 @@ def test_a_handler_that_fails_gets_an_apology(phone: SmsPhone, world: SmsWorld) 
 
 def test_stop_opts_out_with_one_final_confirmation_and_stok_does_not(phone: SmsPhone, world: SmsWorld) -> None:
     assert (phone.send("STOK") or "").startswith("Maaf, perintah tidak dikenal")
-    assert (phone.send("Stop") or "").startswith("Anda tidak akan menerima SMS lagi dari Bank Desa")
+    assert (phone.send("Stop") or "").startswith("SMS dari Bank Desa berhenti, kecuali pemberitahuan jatuh tempo")
     world.work()
     assert phone.send("BANTUAN") is not None  # written, but suppressed
     assert world.outbox_rows()[-1].status == "suppressed"
@@ -190,8 +190,20 @@ def test_stop_opts_out_with_one_final_confirmation_and_stok_does_not(phone: SmsP
     assert (confirmation.purpose, confirmation.required_by_contract, confirmation.status) == ("opt_out", True, "sent")
 
 
-@pytest.mark.parametrize("word", ["BERHENTI", "STOPALL", "UNSUBSCRIBE", "UNREG", "OFF", "UNSUB", "QUIT", "END"])
+@pytest.mark.parametrize("word", ["BERHENTI", "STOPALL", "UNSUBSCRIBE", "UNREG", "OFF", "UNSUB", "QUIT"])
 def test_every_opt_out_word(phone: SmsPhone, world: SmsWorld, word: str) -> None:
+    phone.send(word)
+    with world.session() as db:
+        assert is_opted_out(db, CUSTOMER)
+
+
+@pytest.mark.parametrize("word", ["CANCEL", "END", "YES"])
+def test_words_borrowers_use_for_other_things_change_no_preference(phone: SmsPhone, world: SmsWorld, word: str) -> None:
+    """CANCEL (an application), END (a conversation), YES (an answer): neither opt-out nor opt-in."""
+    assert (phone.send(word) or "").startswith("Maaf, perintah tidak dikenal")
+    with world.session() as db:
+        assert not is_opted_out(db, CUSTOMER)
+    phone.send("BERHENTI")
     phone.send(word)
     with world.session() as db:
         assert is_opted_out(db, CUSTOMER)
