@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gateway.banking import records, schedule
+from gateway.banking import cost, records, schedule
 from gateway.banking.interface import (
     ApplicationStatus,
     BankUnavailable,
@@ -53,7 +53,7 @@ class Lending(Store):
         product = self.product(product_code)
         if product is None:
             raise KeyError(product_code)
-        return schedule.quote(product, amount, tenor, start)
+        return cost.disclosed(schedule.quote(product, amount, tenor, start), product, start)
 
     # --- applications ---------------------------------------------------------------------------
     def submit_application(

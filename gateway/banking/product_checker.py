@@ -23,11 +23,12 @@ class Checker:
 
     def mapping(self, parent: LineMap, key: str, allowed: tuple[str, ...], where: str) -> LineMap | None:
         node = parent.get(key)
+        path = f"{where}.{key}" if where else key
         if not isinstance(node, LineMap):
-            self.add(parent.line_of(key), f"{where}.{key} must be a mapping like {{{', '.join(allowed)}: ...}}")
+            self.add(parent.line_of(key), f"{path} must be a mapping like {{{', '.join(allowed)}: ...}}")
             return None
         for extra in node.keys() - set(allowed):
-            self.add(node.line_of(extra), f"{where}.{key} has unknown key '{extra}'; use one of {', '.join(allowed)}")
+            self.add(node.line_of(extra), f"{path} has unknown key '{extra}'; use one of {', '.join(allowed)}")
         return node
 
     def integer(
