@@ -33,6 +33,10 @@ def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None 
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp)
 
+    from gateway.records import web as records_web
+
+    app.register_blueprint(records_web.bp)
+
     @app.before_request
     def readable_query_string() -> None:
         """Werkzeug decodes the query string as strict UTF-8 on first use (`request.args`): refuse other bytes

@@ -14,6 +14,7 @@ from gateway.config import Settings
 from gateway.engine.problems import Problem, errors, warnings
 from gateway.menus import check_all, load_handlers
 from gateway.phones import UnusableNumber, normalize_msisdn
+from gateway.records import cli as records_cli
 from gateway.releases import cli as release_cli
 from gateway.staff import cli as staff_cli
 from gateway.transcripts import Transcript
@@ -209,6 +210,7 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="demo_command", required=True)
     demo.add_parser("seed", help="seed the demo customers when the database is empty").set_defaults(func=cmd_demo_seed)
     access_cli.add_commands(sub)  # customers activate|change-number, pin unlock
+    records_cli.add_commands(sub)  # records import, records key add|revoke
     staff_cli.add_commands(sub)  # staff add|disable|api-key|list
     reminders = sub.add_parser("reminders", help="repayment reminders").add_subparsers(
         dest="rem_command", required=True

@@ -13,6 +13,7 @@ from gateway.banking.calendar import check_holidays
 from gateway.banking.products import check_products
 from gateway.engine.problems import Problem
 from gateway.reminders import check_reminders
+from gateway.scoring.checks import check_scoring
 from gateway.sms.keyword_checks import check_sms
 
 OperatorCheck = Callable[[Path, object], list[Problem]]
@@ -22,4 +23,4 @@ def _products(menus_dir: Path, _catalog: object) -> list[Problem]:
     return check_products(menus_dir / "products.yaml")
 
 
-EXTRA_CHECKS: tuple[OperatorCheck, ...] = (_products, check_sms, check_reminders, check_holidays)
+EXTRA_CHECKS: tuple[OperatorCheck, ...] = (_products, check_sms, check_reminders, check_scoring, check_holidays)

@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
+import gateway.storage.record_tables  # noqa: F401  (its tables on the metadata)
 from gateway.banking.demo import DEMO_CUSTOMERS, seed_database
 from gateway.storage.base import Base
 from gateway.storage.db import make_engine
@@ -15,6 +16,8 @@ from gateway.storage.migrations import alembic_config, upgrade
 from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine
 
 LEDGER_TABLES = {
+    "value_chain_records",
+    "record_sources",
     "customers",
     "savings_accounts",
     "savings_transactions",
