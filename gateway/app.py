@@ -32,6 +32,10 @@ def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None 
     app.register_blueprint(ussd.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp)
+    if app.extensions["jembatan"].db_engine is not None:  # the staff console needs the staff tables
+        from gateway.console import init_console
+
+        init_console(app, app.extensions["jembatan"])
 
     from gateway.records import web as records_web
 

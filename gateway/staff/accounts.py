@@ -87,6 +87,11 @@ def staff_by_username(session: Session, username: str) -> Staff | None:
     return to_staff(row) if row else None
 
 
+def staff_by_id(session: Session, staff_id: int) -> Staff | None:
+    row = session.execute(sa.select(staff).where(staff.c.id == staff_id)).first()
+    return to_staff(row) if row else None
+
+
 def all_staff(session: Session) -> list[Staff]:
     return [to_staff(row) for row in session.execute(sa.select(staff).order_by(staff.c.username))]
 
