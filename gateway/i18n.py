@@ -6,6 +6,7 @@ import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,8 @@ def format_value(value: Any, lang: str) -> str:
         return format_day(value.date(), lang)
     if isinstance(value, date):
         return format_day(value, lang)
+    if isinstance(value, Decimal):  # a rate: 1,25 in Indonesian, 1.25 in English
+        return format_decimal(value, locale=_BABEL_LOCALES.get(lang, "id_ID"), group_separator=False)
     if value is None:
         return ""
     return str(value)

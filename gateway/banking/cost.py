@@ -1,7 +1,8 @@
 """The yearly cost of a loan from its actual cash flows, fees included (suku bunga efektif per tahun).
 
-Cash flows: the borrower receives the whole principal on the disbursement day. No fee is deducted
-there: provisi, administrasi and bea meterai are spread over the instalments (`LoanProduct.fee_total`,
+Cash flows: on the disbursement day the borrower receives the principal and pays the bea meterai when
+she signs (`Quote.stamp_duty`, 0 up to Rp5.000.000), so she holds principal - meterai. Provisi and
+administrasi are not deducted there: they are spread over the instalments (`LoanProduct.fee_total`,
 gateway/banking/schedule.py), so they enter the cost through the instalments. Then she pays each
 instalment on its due date (after any grace period, on the business day the schedule rolled it to).
 
@@ -41,8 +42,10 @@ CashFlow = tuple[date, int]
 """A day and rupiah: negative paid to the borrower, positive paid by her."""
 
 
-def loan_flows(principal: int, disbursed: date, instalments: Sequence[Instalment]) -> list[CashFlow]:
-    return [(disbursed, -principal), *((row.due_date, row.amount) for row in instalments)]
+def loan_flows(
+    principal: int, disbursed: date, instalments: Sequence[Instalment], paid_at_signing: int = 0
+) -> list[CashFlow]:
+    return [(disbursed, paid_at_signing - principal), *((row.due_date, row.amount) for row in instalments)]
 
 
 def _present_value(flows: Sequence[CashFlow], yearly: float) -> float:
@@ -89,11 +92,11 @@ def compounded_yearly(flows: Sequence[CashFlow]) -> Decimal | None:
 
 def disclosed(quote: Quote, product: LoanProduct, disbursed: date) -> Quote:
     """The quote with its fees by name and its yearly cost, for money paid out on `disbursed`."""
-    principal = quote.principal
+    principal, stamp_duty = quote.principal, product.stamp_duty(quote.principal)
     return replace(
         quote,
         fee_provisi=product.provisi(principal),
         fee_admin=product.fee_admin,
-        stamp_duty=product.stamp_duty(principal),
-        yearly_rate=yearly_rate(loan_flows(principal, disbursed, quote.instalments)),
+        stamp_duty=stamp_duty,
+        yearly_rate=yearly_rate(loan_flows(principal, disbursed, quote.instalments, stamp_duty)),
     )

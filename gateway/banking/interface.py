@@ -25,6 +25,7 @@ from gateway.banking.loan_terms import InterestKind as InterestKind
 from gateway.banking.loan_terms import LateFeeRule as LateFeeRule
 from gateway.banking.loan_terms import LoanProduct as LoanProduct
 from gateway.banking.loan_terms import LoanRequestProblem as LoanRequestProblem
+from gateway.banking.loan_terms import OpenApplicationExists as OpenApplicationExists
 from gateway.banking.loan_terms import PatternKind as PatternKind
 from gateway.banking.loan_terms import PrincipalRule as PrincipalRule
 from gateway.banking.loan_terms import RepaymentPattern as RepaymentPattern
@@ -105,7 +106,7 @@ class Quote:
     fee_provisi: int = 0
     fee_admin: int = 0
     stamp_duty: int = 0
-    """Bea meterai for this principal (0 when not due); the three fees add up to `fees`."""
+    """Bea meterai for this principal (0 when not due), paid at signing: not in `fees` or `total`."""
     yearly_rate: Decimal | None = None
     """Yearly cost in percent from the cash flows, fees included (`gateway.banking.cost`)."""
 
@@ -245,7 +246,8 @@ class Bank(Protocol):
         idempotency_key: str,
         now: datetime,
     ) -> LoanApplication:
-        """Raises ValueError for a request `loan_request_problem` refuses, LookupError for an unknown customer."""
+        """Raises ValueError for a request `loan_request_problem` refuses, LookupError for an unknown customer,
+        OpenApplicationExists when one for this product is still in progress (a retried key gets its own)."""
         ...
 
     def my_loans(self, msisdn: str) -> LoanSummary: ...

@@ -26,6 +26,7 @@ from gateway.banking.interface import (
     LoanStatus,
     LoanSummary,
     NothingDue,
+    OpenApplicationExists,
     Quote,
     RepayResult,
     loan_request_problem,
@@ -42,6 +43,7 @@ from gateway.storage.ledger_tables import (
 )
 
 REFERENCE_ATTEMPTS = 3
+OPEN_APPLICATION_STATES = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.APPROVED.value)
 MAX_PURPOSE_CHARS = 100
 
 
@@ -74,6 +76,18 @@ class Lending(Store):
         raise BankUnavailable("no free application reference")
 
     @staticmethod
+    def _open_application(session: Session, customer_id: int, product_code: str) -> ApplicationRow | None:
+        """One application per customer and product until it is decided or paid out (also a partial
+        UNIQUE index, migration 0007)."""
+        return session.scalar(
+            select(ApplicationRow).where(
+                ApplicationRow.customer_id == customer_id,
+                ApplicationRow.product_code == product_code,
+                ApplicationRow.status.in_(OPEN_APPLICATION_STATES),
+            )
+        )
+
+    @staticmethod
     def _application_by_key(session: Session, key: str) -> ApplicationRow | None:
         return session.scalar(select(ApplicationRow).where(ApplicationRow.idempotency_key == key))
 
@@ -93,6 +107,8 @@ class Lending(Store):
             raise LookupError("no such customer")
         if done := self._application_by_key(session, idempotency_key):
             return records.application(done)
+        if open_one := self._open_application(session, customer.id, product_code):
+            raise OpenApplicationExists(open_one.reference)
         row = ApplicationRow(
             reference=new_reference("PJ"),
             customer_id=customer.id,

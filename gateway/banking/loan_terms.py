@@ -43,6 +43,14 @@ class LoanRequestProblem(str, Enum):
     BAD_TENOR = "bad_tenor"
 
 
+class OpenApplicationExists(Exception):
+    """The customer already has an application for this product that is not decided or paid out yet."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference)
+        self.reference = reference
+
+
 @dataclass(frozen=True)
 class RepaymentPattern:
     kind: PatternKind
@@ -62,7 +70,8 @@ class LateFeeRule:
 
 @dataclass(frozen=True)
 class StampDuty:
-    """Bea meterai: `amount` rupiah when the principal is above `above` rupiah (0 amount: none)."""
+    """Bea meterai: `amount` rupiah when the principal is above `above` rupiah (0 amount: none), paid by
+    the borrower when she signs the contract (not spread over the instalments)."""
 
     amount: int = 0
     above: int = 0
@@ -106,8 +115,9 @@ class LoanProduct:
         return self.stamp_duty_rule.for_principal(principal)
 
     def fee_total(self, principal: int) -> int:
-        """Provisi + administrasi + bea meterai when due: what the schedule spreads over the instalments."""
-        return self.fee_admin + self.provisi(principal) + self.stamp_duty(principal)
+        """Provisi + administrasi: what the schedule spreads over the instalments. Bea meterai is not in
+        it: the borrower pays it when she signs, on the disbursement day (`stamp_duty`)."""
+        return self.fee_admin + self.provisi(principal)
 
     def serves(self, value_chain: str, place: str) -> bool:
         """Offered to a customer of this value chain living in this place."""

@@ -16,7 +16,8 @@ up to exactly principal + interest + fees, and no instalment or component is neg
   (harvest); each period's interest is floor(outstanding principal * r). With principal `spread` the
   instalments form an annuity (principal part = floor(A) - interest, A = P r / (1 - (1 + r)^-n));
   with `balloon` only interest is paid until the last instalment, which carries all the principal.
-- Fees: `LoanProduct.fee_total` (administrasi + floor(principal * provisi%) + bea meterai when due), spread evenly.
+- Fees: `LoanProduct.fee_total` (administrasi + floor(principal * provisi%)), spread evenly. Bea meterai is
+  paid at signing, not in the schedule (gateway/banking/cost.py counts it on the disbursement day).
 - Principal `spread`: floor(P / n) each; `balloon`: all with the last instalment.
 """
 

@@ -48,6 +48,10 @@ class Keyword:
     """No typo tolerance: `STOK` (stock) must never opt anyone out through `STOP`."""
     multi_segment: bool = False
     """Its replies may take more than one SMS (the check allows it)."""
+    preview: str = ""
+    """A handler that changes nothing, run before the one-time code is sent: on `ok` its data fill the
+    `preview` reply, which carries the code, so the customer confirms what she read by repeating the
+    command with it (PINJAM's quote); any other category is answered as the keyword says, with no code."""
 
     @property
     def words(self) -> tuple[str, ...]:

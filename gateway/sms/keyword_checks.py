@@ -1,7 +1,7 @@
 """`check_sms(menus_dir, catalog)`: the keyword book plus its reply texts, for `jembatan menus check`.
 
 Every reply must exist in every language, use GSM-7 only, and fit one SMS (160 septets) with the
-longest value each placeholder can take, unless its keyword says `multi_segment: true`. A reply
+longest value each placeholder can take, unless its keyword says `multi_segment: true` (then three). A reply
 missing in a language other than the default is a warning (the default language's text is sent);
 every other problem is an error.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gateway.engine.problems import Problem, Severity
-from gateway.gsm7 import SINGLE_SEGMENT_SEPTETS, non_gsm7_characters, septets
+from gateway.gsm7 import SINGLE_SEGMENT_SEPTETS, non_gsm7_characters, segments, septets
 from gateway.i18n import Catalog
 from gateway.sms.book import KeywordBook
 from gateway.sms.commands import SYSTEM_COMMANDS
@@ -21,6 +21,8 @@ from gateway.sms.inbox import BANK_NAME_KEY
 from gateway.sms.keywords import check_keywords, load_keywords
 
 KEYWORDS_FILE = "sms.yaml"
+MAX_SEGMENTS = 3
+"""A multi_segment reply still fits three SMS with the longest values."""
 SYSTEM_REPLIES = (
     "sms.unknown",
     "sms.ambiguous",
@@ -58,6 +60,18 @@ WORST_CASE: dict[str, str] = {
     "tenor": "360",
     "tenors": "3, 6, 9, 12, 18, 24, 36, 48",
     "tries_left": "2",
+    # PINJAM's quote and summary of terms (handlers/disclosure.py)
+    "product_name": "Rumput Laut Panen 20",
+    "principal": "Rp999.999.999.999",
+    "total": "Rp999.999.999.999",
+    "count": "9",
+    "rate_text": "menurun 99,99% setahun",
+    "yearly_rate": "999,9%",
+    "fees_text": "provisi Rp99.999.999, administrasi Rp99.999.999, meterai Rp99.999 saat akad",
+    "late_text": "0,15% sehari dari angsuran setelah 30 hari, paling banyak 10%",
+    "every_text": "tiap 120 hari, saat panen",
+    "plan_text": "11 x Rp99.999.999, lalu Rp999.999.999 pada panen terakhir",
+    "first_due": "30 Sept 2026",
 }
 """The longest value each placeholder of an SMS text can take."""
 
@@ -120,6 +134,13 @@ def _check_text(catalog: Catalog, key: str, source: str, multi_segment: bool) ->
                 Problem.parse(
                     f"{template.where}: '{key}' has characters outside GSM-7 ({''.join(odd)!r}) — "
                     "they make the SMS cost more than double; use plain letters"
+                )
+            )
+        elif multi_segment and segments(text) > MAX_SEGMENTS:
+            problems.append(
+                Problem.parse(
+                    f"{template.where}: '{key}' takes {segments(text)} SMS with the longest values, "
+                    f"more than {MAX_SEGMENTS} — shorten it"
                 )
             )
         elif not multi_segment and septets(text) > SINGLE_SEGMENT_SEPTETS:

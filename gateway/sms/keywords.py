@@ -14,7 +14,7 @@ from gateway.sms.textmatch import fold, tokenize, within_one_edit
 from gateway.yamlsource import LineMap, OperatorFileError, ProblemLines, YamlError, display_path, read_yaml
 
 KEYWORD_FIELDS = frozenset(
-    {"word", "synonyms", "handler", "args", "requires_auth", "replies", "exact", "multi_segment"}
+    {"word", "synonyms", "handler", "args", "requires_auth", "replies", "exact", "multi_segment", "preview"}
 )
 EXACT_HANDLERS = frozenset({"sms.opt_out"})
 """Keywords with these handlers match only exactly, whatever the YAML says: an opt-out by typo is wrong."""
@@ -63,10 +63,11 @@ def _read(text: str, source: str, known_handlers: Collection[str] | None) -> tup
     table: LineMap = data["keywords"]
     keywords = [k for name, node in table.items() if (k := _keyword(name, node, table, problems))]
     _check_words(keywords, problems)
-    for keyword in (k for k in keywords if known_handlers is not None and k.handler not in known_handlers):
+    named = [(k, h) for k in keywords for h in (k.handler, k.preview) if h and known_handlers is not None]
+    for keyword, handler in [(k, h) for k, h in named if h not in (known_handlers or ())]:
         problems.add(
             keyword.line,
-            f"handler '{keyword.handler}' is not registered",
+            f"handler '{handler}' is not registered",
             "use a name from handlers.REGISTRY (or an SMS system command, sms.*) or register the handler",
         )
     on_empty = _on_empty(data, table, keywords, problems)
@@ -106,9 +107,22 @@ def _keyword(name: str, node: Any, table: LineMap, problems: ProblemLines) -> Ke
     if len(problems) > before or word is None:
         return None
     exact = flags["exact"] or handler in EXACT_HANDLERS
-    return Keyword(
-        name, word, synonyms, str(handler), args, flags["requires_auth"], replies, line, exact, flags["multi_segment"]
-    )
+    preview = _preview(node, name, flags["requires_auth"], replies, problems)
+    auth, multi = flags["requires_auth"], flags["multi_segment"]
+    return Keyword(name, word, synonyms, str(handler), args, auth, replies, line, exact, multi, preview)
+
+
+def _preview(node: LineMap, name: str, requires_auth: bool, replies: Any, problems: ProblemLines) -> str:
+    preview = node.get("preview", "")
+    if preview and (not isinstance(preview, str) or not _HANDLER.match(preview)):
+        problems.add(node.line_of("preview"), f"keyword '{name}': 'preview' must name a handler", "e.g. loans.offer")
+    elif preview and (not requires_auth or "preview" not in replies):
+        problems.add(
+            node.line_of("preview"),
+            f"keyword '{name}': a preview comes with the one-time code",
+            "set requires_auth: true and add replies: {preview: <locale key with {code}>}",
+        )
+    return str(preview or "")
 
 
 def _flag(node: LineMap, flag: str, problems: ProblemLines) -> bool:

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from gateway.banking.interface import BankUnavailable, Customer
 from gateway.engine.api import Call, Handler, HostServices, invoke
@@ -110,7 +111,7 @@ class Dispatcher:
         if closed is not None:
             return closed
         if found.keyword.requires_auth:
-            refused = self._authorise(sms.sender, found, lang)
+            refused = self._authorise(sms, found, lang, book)
             if refused is not None:
                 return refused
         return self._run(sms, found, lang, book)
@@ -126,17 +127,25 @@ class Dispatcher:
             return Decision("bank_unavailable", keyword, SmsReply("sms.error"), lang)
         return Decision(SMS_BANKING_OFF, keyword, SmsReply("access.sms_gate"), lang)
 
-    def _authorise(self, msisdn: str, found: Match, lang: str) -> Decision | None:
-        """None when the code is right; otherwise the decision that asks for (or refuses) a code."""
-        name, command = found.keyword.name, found.command
+    def _authorise(self, sms: InboundSms, found: Match, lang: str, book: KeywordBook) -> Decision | None:
+        """None when the code is right; otherwise the decision that asks for (or refuses) a code. A keyword
+        with a `preview` handler sends its preview with the code, or, for another category, its reply alone."""
+        msisdn, name, command = sms.sender, found.keyword.name, found.command
         if found.code is None:
             if self.opted_out(msisdn):
                 return Decision("code_opted_out", name, None, lang)
+            preview: dict[str, Any] = {}
+            if found.keyword.preview:
+                shown = self._run(sms, found, lang, book, found.keyword.preview)
+                if shown.outcome != "ok" or shown.reply is None:
+                    return shown
+                preview = dict(shown.reply.values)
             code = self.codes.issue(msisdn, command)
             if code is None:
                 return Decision("code_limit", name, SmsReply("sms.auth.too_many"), lang)
-            values = {"code": code, "command": command, "minutes": self.codes.ttl_s // 60}
-            reply = SmsReply("sms.auth.code_sent", values, "auth_code", validity=timedelta(seconds=self.codes.ttl_s))
+            values = {**preview, "code": code, "command": command, "minutes": self.codes.ttl_s // 60}
+            text = found.keyword.replies["preview"] if preview else "sms.auth.code_sent"
+            reply = SmsReply(text, values, "auth_code", validity=timedelta(seconds=self.codes.ttl_s))
             return Decision("code_sent", name, reply, lang)
         verdict = self.codes.verify(msisdn, command, found.code)
         if verdict is Verdict.OK:
@@ -149,7 +158,8 @@ class Dispatcher:
             return Decision("code_burned", name, SmsReply("sms.auth.code_burned", values), lang)
         return Decision("code_missing", name, SmsReply("sms.auth.code_missing", {"command": command}), lang)
 
-    def _run(self, sms: InboundSms, found: Match, lang: str, book: KeywordBook) -> Decision:
+    def _run(self, sms: InboundSms, found: Match, lang: str, book: KeywordBook, handler: str = "") -> Decision:
+        """Run the keyword's handler (or `handler`, its preview) and answer its category as the keyword says."""
         keyword = found.keyword
         key = f"sms:{sms.provider}:{sms.provider_message_id}"
         call = Call(
@@ -161,10 +171,11 @@ class Dispatcher:
             LocalizedServices(self.services, self.catalog(), lang),
             vars=dict(found.args),
         )
-        result, failure = invoke(self.handlers, keyword.handler, call)
+        handler = handler or keyword.handler
+        result, failure = invoke(self.handlers, handler, call)
         if failure is not None:
             log.error("sms keyword %s from %s failed: %s", keyword.name, mask_msisdn(sms.sender), failure)
-            outcome = "error" if keyword.handler in self.handlers else "no_handler"
+            outcome = "error" if handler in self.handlers else "no_handler"
             return Decision(outcome, keyword.name, SmsReply("sms.error"), lang)
         reply_key = book.reply_key(keyword, result.category)
         if reply_key is None:

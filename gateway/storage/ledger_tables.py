@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gateway.storage.base import KEY_LENGTH, Base, UTCDateTime
+
+OPEN_APPLICATION_WHERE = "status IN ('submitted', 'approved')"
 
 
 class CustomerRow(Base):
@@ -68,6 +70,18 @@ class ApplicationRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     idempotency_key: Mapped[str] = mapped_column(String(KEY_LENGTH), unique=True)
+
+    # One application per customer and product until it is decided or paid out (migration 0007).
+    __table_args__ = (
+        Index(
+            "uq_loan_applications_open_product",
+            "customer_id",
+            "product_code",
+            unique=True,
+            postgresql_where=text(OPEN_APPLICATION_WHERE),
+            sqlite_where=text(OPEN_APPLICATION_WHERE),
+        ),
+    )
 
 
 class LoanRow(Base):

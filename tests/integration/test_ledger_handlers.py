@@ -38,10 +38,11 @@ LOCALES = ROOT / "locales"
 def _catalog() -> dict[str, dict[str, Template]]:
     tables: dict[str, dict[str, Template]] = {}
     for lang in ("id", "en"):
-        path = LOCALES / f"{lang}.banking.yaml"
-        table, problems = read_catalog_text(path.read_text(encoding="utf-8"), str(path))
-        assert problems == []
-        tables[lang] = table
+        for part in ("banking", "loans"):
+            path = LOCALES / f"{lang}.{part}.yaml"
+            table, problems = read_catalog_text(path.read_text(encoding="utf-8"), str(path))
+            assert problems == []
+            tables.setdefault(lang, {}).update(table)
     return tables
 
 
@@ -60,7 +61,8 @@ class FakeServices:
 
     def text(self, key: str, values: Mapping[str, Any] | None = None) -> str:
         text = CATALOG[self.lang][key].render(values or {}, self.lang)
-        self.rendered.append(text)
+        if key.startswith("banking."):  # list lines; the loan terms' parts are checked by `menus check`
+            self.rendered.append(text)
         return text
 
 

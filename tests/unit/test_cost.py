@@ -81,8 +81,18 @@ def test_disclosed_names_the_fees_and_adds_stamp_duty_only_above_the_threshold()
     assert (small.fee_provisi, small.fee_admin, small.stamp_duty) == (30_000, 25_000, 0)
     assert small.yearly_rate == Decimal("29.9")
     assert dairy.fee_total(3_000_000) == 55_000
-    assert dairy.fee_total(6_000_000) == 60_000 + 25_000 + 10_000
+    assert dairy.fee_total(6_000_000) == 60_000 + 25_000  # bea meterai is paid at signing, not spread
     assert dairy.stamp_duty(5_000_000) == 0 and dairy.stamp_duty(5_000_001) == 10_000
+
+
+def test_stamp_duty_paid_at_signing_raises_the_cost() -> None:
+    """Rp6.000.000 for a year, Rp6.720.000 back after 365 days: 12 % a year compounded. With Rp10.000
+    of meterai paid at signing she holds Rp5.990.000: (1 + c) = 6.720.000 / 5.990.000 = 1.121870,
+    c = 12.19 % compounded; R = 12 * (1.121870^(1/12) - 1) = 12 * 0.0096327 = 11.56 %."""
+    row = Instalment(1, START + timedelta(days=365), 6_000_000, 720_000, 0, 6_720_000)
+    assert yearly_rate(loan_flows(6_000_000, START, [row])) == Decimal("11.4")
+    flows = loan_flows(6_000_000, START, [row], paid_at_signing=10_000)
+    assert yearly_rate(flows) == Decimal("11.6") and compounded_yearly(flows) == Decimal("12.2")
 
 
 def test_loan_flows_pay_out_first_then_instalments() -> None:
