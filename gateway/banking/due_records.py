@@ -16,6 +16,8 @@ class DueQuery:
     tz: str
     loan_states: frozenset[str]
     products: frozenset[str] | None = None  # None: every product
+    on: date | None = None
+    """The local day the reminder speaks of (late fees accrue to it); None: the due date."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class BorrowerInstalment:
     tz: str
     due_date: date
     outstanding: int
+    late_fee: int = 0
+    """The late fee (denda) unpaid on this instalment as of `DueQuery.on`; 0 before the grace days end."""
 
 
 class DueInstalments(Protocol):

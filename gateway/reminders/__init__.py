@@ -1,8 +1,10 @@
 """Repayment reminders: a YAML policy, timed in each borrower's local time, queued exactly once.
 
 `policy` reads `menus/reminders.yaml` and `policy_checks` checks it with its texts; `windows` is pure
-timing; `due` reads due instalments through the bank; `scan` writes reminder and outbox rows; `sendcheck`
-is the send job's last look; `preview` shows a day's plan; `dispatch` enqueues send jobs in batches.
+timing (collection days from the one business calendar, gateway.banking.calendar); `contact` is the
+bank's legal name and phone the texts name; `due` reads due instalments (late fees included) through
+the bank; `scan` writes reminder and outbox rows; `sendcheck` is the send job's last look; `preview`
+shows a day's plan; `dispatch` enqueues send jobs in batches.
 See the module docstrings for the rules each keeps.
 """
 
@@ -12,11 +14,10 @@ from gateway.reminders.policy_checks import check_reminders
 from gateway.reminders.preview import PreviewLine, cli_preview, preview, print_preview
 from gateway.reminders.scan import ScanReport, scan_and_queue
 from gateway.reminders.sendcheck import CancelReason, still_wanted
-from gateway.reminders.windows import CollectionCalendar, DailyWindow, SendWindow, next_send_window
+from gateway.reminders.windows import DailyWindow, SendWindow, next_send_window
 
 __all__ = [
     "CancelReason",
-    "CollectionCalendar",
     "DailyWindow",
     "Policy",
     "PolicyError",

@@ -1,4 +1,10 @@
-"""The words of a reminder: values for the locale templates, and the worst case they must fit."""
+"""The words of a reminder: values for the locale templates, and the worst case they must fit.
+
+A reminder names the bank's legal name and phone (`{bank}`, `{phone}`, from `bank:` in
+menus/reminders.yaml), the real amount due (`{amount}`: the instalment still unpaid, plus "+ denda Rp…"
+(`reminders.with_late_fee`) once a late fee is due) and the figure to type after BAYAR (`{pay}`:
+what clears it, digits only).
+"""
 
 from __future__ import annotations
 
@@ -11,17 +17,22 @@ from gateway.banking.due_records import BorrowerInstalment
 from gateway.gsm7 import to_gsm7
 from gateway.i18n import Catalog, format_value
 from gateway.money import Money
+from gateway.reminders.contact import BankContact
 from gateway.reminders.policy import Rule
 
 NAME_MAX_CHARS = 20
-WORST_AMOUNT = 999_999_999
+WORST_AMOUNT = 99_999_999
+"""The longest instalment the texts must fit in one SMS (Rp99.999.999); `jembatan menus check` raises it
+to twice the largest product ceiling in menus/products.yaml when that is longer."""
 WORST_NAME = "W" * NAME_MAX_CHARS
 FORMAT_CACHE_SIZE = 16_384  # distinct (amount or date, language) pairs kept formatted (about 2 MB)
 MAX_PER_MESSAGE = 2  # the templates name one or two instalments; more due the same day are paired
-ONE_PLACEHOLDERS = frozenset({"name", "amount", "due_date"})
-TWO_PLACEHOLDERS = frozenset({"name", "amount_1", "amount_2", "total", "due_date"})
-ONE_REQUIRED = frozenset({"amount", "due_date"})
-TWO_REQUIRED = frozenset({"amount_1", "amount_2", "due_date"})
+WITH_LATE_FEE = "reminders.with_late_fee"
+FEE_PLACEHOLDERS = frozenset({"amount", "late_fee"})
+ONE_PLACEHOLDERS = frozenset({"name", "amount", "due_date", "pay", "bank", "phone"})
+TWO_PLACEHOLDERS = frozenset({"name", "amount_1", "amount_2", "total", "due_date", "bank", "phone"})
+ONE_REQUIRED = frozenset({"amount", "due_date", "bank", "phone"})
+TWO_REQUIRED = frozenset({"amount_1", "amount_2", "due_date", "bank", "phone"})
 
 
 def short_name(name: str) -> str:
@@ -33,15 +44,33 @@ def short_name(name: str) -> str:
     return cut.rsplit(" ", 1)[0] if " " in cut[NAME_MAX_CHARS // 2 :] else cut
 
 
-def values_for(instalments: Sequence[BorrowerInstalment]) -> dict[str, Any]:
+def amount_text(catalog: Catalog, lang: str, outstanding: int, late_fee: int) -> str:
+    """`Rp292.083`, or `Rp292.083 + denda Rp2.044` once a late fee is due."""
+    amount = _formatted("Money", Money(outstanding), lang)
+    if late_fee <= 0:
+        return amount
+    return catalog.render(
+        lang, WITH_LATE_FEE, {"amount": amount, "late_fee": _formatted("Money", Money(late_fee), lang)}
+    )
+
+
+def values_for(catalog: Catalog, instalments: Sequence[BorrowerInstalment], bank: BankContact) -> dict[str, Any]:
     first = instalments[0]
-    values: dict[str, Any] = {"name": short_name(first.name), "due_date": first.due_date}
+    lang = first.lang
+    values: dict[str, Any] = {
+        "name": short_name(first.name),
+        "due_date": _formatted("date", first.due_date, lang),
+        "bank": bank.legal_name,
+        "phone": bank.phone,
+    }
+    amounts = [amount_text(catalog, lang, item.outstanding, item.late_fee) for item in instalments]
     if len(instalments) == 1:
-        values["amount"] = Money(first.outstanding)
+        values["amount"] = amounts[0]
+        values["pay"] = str(first.outstanding + first.late_fee)
     else:
-        values["amount_1"] = Money(first.outstanding)
-        values["amount_2"] = Money(instalments[1].outstanding)
-        values["total"] = Money(sum(i.outstanding for i in instalments))
+        values["amount_1"], values["amount_2"] = amounts[0], amounts[1]
+        total = sum(item.outstanding + item.late_fee for item in instalments)
+        values["total"] = _formatted("Money", Money(total), lang)
     return values
 
 
@@ -49,16 +78,13 @@ def text_key(rule: Rule, count: int) -> str:
     return rule.text if count == 1 else rule.text_two
 
 
-def render_reminder(catalog: Catalog, rule: Rule, instalments: Sequence[BorrowerInstalment]) -> str:
-    """The message for one or two instalments of one borrower due the same day, in the borrower's language."""
+def render_reminder(catalog: Catalog, rule: Rule, instalments: Sequence[BorrowerInstalment], bank: BankContact) -> str:
+    """The message for one or two instalments of one borrower due the same day, in the borrower's language
+    (the one they last chose on USSD or by SMS, stored with the customer)."""
     if not 1 <= len(instalments) <= MAX_PER_MESSAGE:
         raise ValueError(f"a reminder names 1 or {MAX_PER_MESSAGE} instalments, not {len(instalments)}")
     lang = instalments[0].lang
-    values = {
-        name: value if isinstance(value, str) else _formatted(type(value).__name__, value, lang)
-        for name, value in values_for(instalments).items()
-    }
-    return catalog.render(lang, text_key(rule, len(instalments)), values)
+    return catalog.render(lang, text_key(rule, len(instalments)), values_for(catalog, instalments, bank))
 
 
 @lru_cache(maxsize=FORMAT_CACHE_SIZE)
@@ -76,16 +102,18 @@ def in_messages(instalments: Sequence[BorrowerInstalment]) -> Iterator[Sequence[
         yield instalments[start : start + MAX_PER_MESSAGE]
 
 
-def worst_case_values(two: bool) -> Iterator[Mapping[str, Any]]:
-    """The longest values a template can meet: every month (names differ in length), top amounts."""
+def worst_case_values(
+    catalog: Catalog,
+    lang: str,
+    two: bool,
+    bank: BankContact,
+    worst_amount: int = WORST_AMOUNT,
+    late_fee: int = 0,
+) -> Iterator[Mapping[str, Any]]:
+    """The longest values a template can meet: every month (names differ in length), top amounts, and
+    the late fee given (0: none)."""
     for month in range(1, 13):
-        values: dict[str, Any] = {"name": WORST_NAME, "due_date": date(2026, month, 28)}
-        if two:
-            values |= {
-                "amount_1": Money(WORST_AMOUNT),
-                "amount_2": Money(WORST_AMOUNT),
-                "total": Money(2 * WORST_AMOUNT),
-            }
-        else:
-            values["amount"] = Money(WORST_AMOUNT)
-        yield values
+        instalment = BorrowerInstalment(
+            0, 0, 0, "", WORST_NAME, lang, "Asia/Jakarta", date(2026, month, 28), worst_amount, late_fee
+        )
+        yield values_for(catalog, [instalment] * (2 if two else 1), bank)

@@ -55,6 +55,7 @@ def due_batches(
         tz,
         frozenset(rule.loan_states),
         None if rule.products is None else frozenset(rule.products),
+        on=local_day,
     )
     carry: list[BorrowerInstalment] = []
     for page in bank.due_instalments(query, batch_size):

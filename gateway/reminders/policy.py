@@ -11,7 +11,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from gateway.reminders.windows import CollectionCalendar, DailyWindow, SendWindow, next_send_window
+from gateway.banking.calendar import HOLIDAYS_FILE, BusinessCalendar, load_calendar
+from gateway.reminders.contact import BankContact, read_bank
+from gateway.reminders.windows import DailyWindow, SendWindow, next_send_window
 from gateway.yamlsource import LineMap, OperatorFileError, ProblemLines, YamlError, display_path, read_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "menus" / "reminders.yaml"
@@ -19,7 +21,7 @@ POLICY_FILE = "reminders.yaml"
 ACTIVE = "active"
 REMINDABLE_STATES = frozenset({ACTIVE})  # paid and written-off loans never get reminders
 MAX_OFFSET_DAYS = 60
-TOP_KEYS = ("window", "days_off", "rules")
+TOP_KEYS = ("window", "days_off", "bank", "rules")
 RULE_KEYS = ("offset_days", "text", "text_two", "products", "loan_states", "window", "required_by_contract")
 WINDOW_KEYS = ("start", "end")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -46,6 +48,11 @@ class Rule:
     def overdue(self) -> bool:
         return self.offset_days > 0
 
+    @property
+    def asks_payment(self) -> bool:
+        """The due-day and overdue notices ask for payment: collection contact (POJK 22/2023)."""
+        return self.offset_days >= 0
+
     def applies_to(self, product_code: str, loan_status: str) -> bool:
         return loan_status in self.loan_states and (self.products is None or product_code in self.products)
 
@@ -54,26 +61,39 @@ class Rule:
 class Policy:
     rules: tuple[Rule, ...]
     window: DailyWindow = field(default_factory=DailyWindow)
-    calendar: CollectionCalendar = field(default_factory=CollectionCalendar)
+    calendar: BusinessCalendar = field(default_factory=BusinessCalendar)
+    """Collection days: the one business calendar (gateway.banking.calendar, menus/holidays.yaml)."""
     source: str = "menus/reminders.yaml"
+    bank: BankContact = field(default_factory=BankContact)
 
     def rule_for(self, offset_days: int) -> Rule | None:
         return next((rule for rule in self.rules if rule.offset_days == offset_days), None)
 
     def send_window(self, rule: Rule, tz: str, due_date: date, now: datetime) -> SendWindow | None:
-        """Reminders before the due date must arrive by its end; overdue ones wait for a collection day."""
+        """Reminders before the due date must arrive by its end. From the due date on a reminder asks for
+        payment, so it goes out on collection days only: the due-day notice on the due date, or the first
+        collection day after it when that is a day off; overdue ones on the next collection day."""
+        last_day: date | None = None
+        if rule.offset_days < 0:
+            last_day = due_date
+        elif rule.offset_days == 0:
+            last_day = self.calendar.next_business_day(due_date)
         return next_send_window(
             now,
             tz,
             rule.window,
             self.calendar,
             first_day=due_date + timedelta(days=rule.offset_days),
-            collection_from=due_date + timedelta(days=1),
-            last_day=None if rule.overdue else due_date,
+            collection_from=due_date,
+            last_day=last_day,
         )
 
 
-def read_policy(text: str, source_name: str = "menus/reminders.yaml") -> tuple[Policy | None, list[str]]:
+def read_policy(
+    text: str, source_name: str = "menus/reminders.yaml", calendar: BusinessCalendar | None = None
+) -> tuple[Policy | None, list[str]]:
+    """`calendar`: the operator's (menus/holidays.yaml, as `load_policy` reads it); None: Sundays and
+    national holidays only."""
     problems = ProblemLines(source_name)
     try:
         data = read_yaml(text, source_name)
@@ -86,9 +106,10 @@ def read_policy(text: str, source_name: str = "menus/reminders.yaml") -> tuple[P
         return None, problems
     problems.unknown_keys(root, TOP_KEYS, "reminders")
     window = _window(problems, root, "reminders", DailyWindow())
-    days_off = _days_off(problems, root)
+    _moved_days_off(problems, root)
+    bank = read_bank(problems, root)
     rules = _rules(problems, root, window)
-    policy = Policy(rules, window, CollectionCalendar(days_off), source_name)
+    policy = Policy(rules, window, calendar or BusinessCalendar(), source_name, bank)
     return (None if problems else policy), problems
 
 
@@ -129,19 +150,13 @@ def _window(problems: ProblemLines, parent: LineMap, where: str, default: DailyW
     return DailyWindow(start, end)
 
 
-def _days_off(problems: ProblemLines, root: LineMap) -> list[date]:
-    values = root.get("days_off", [])
-    line = root.line_of("days_off")
-    if not isinstance(values, list):
-        problems.add(line, "reminders.days_off must be a list of dates", 'write it as ["2026-12-24", "2026-12-31"]')
-        return []
-    days: list[date] = []
-    for value in values:
-        try:
-            days.append(value if isinstance(value, date) else date.fromisoformat(str(value)))
-        except ValueError:
-            problems.add(line, f"reminders.days_off has {value!r}, not a date", "write dates as YYYY-MM-DD")
-    return days
+def _moved_days_off(problems: ProblemLines, root: LineMap) -> None:
+    if "days_off" in root:
+        problems.add(
+            root.line_of("days_off"),
+            "reminders.days_off is no longer read: days off (cuti bersama) are one list for due dates and reminders",
+            f"move them to menus/{HOLIDAYS_FILE} as '- {{date: 2026-12-24, name: ...}}'",
+        )
 
 
 def _rules(problems: ProblemLines, root: LineMap, window: DailyWindow) -> tuple[Rule, ...]:
@@ -189,13 +204,22 @@ def _rule(problems: ProblemLines, name: str, spec: Any, line: int, window: Daily
         return None
     texts = [_text_key(problems, spec, key, where) for key in ("text", "text_two")]
     rule_window = _window(problems, spec, where, window)
-    if offset > 0 and not rule_window.within_collection_hours():
+    if offset >= 0 and not rule_window.within_collection_hours():
         problems.add(
             spec.line_of("window") if "window" in spec else line,
-            f"{where} is overdue contact but its window {rule_window.start:%H:%M}-{rule_window.end:%H:%M} "
+            f"{where} asks for payment but its window {rule_window.start:%H:%M}-{rule_window.end:%H:%M} "
             "is outside 08:00-20:00 local time (POJK 22/2023)",
-            "keep overdue windows within 08:00-20:00",
+            "keep due-day and overdue windows within 08:00-20:00",
         )
+    required = _flag(problems, spec, "required_by_contract", where)
+    if required and offset < 0:
+        problems.add(
+            spec.line_of("required_by_contract"),
+            f"{where} comes before the due date but says required_by_contract: it would reach borrowers "
+            "who replied BERHENTI",
+            "only the due-day and overdue notices (offset_days 0 or more) may be required by the contract",
+        )
+        required = False
     return Rule(
         name,
         offset,
@@ -204,7 +228,7 @@ def _rule(problems: ProblemLines, name: str, spec: Any, line: int, window: Daily
         rule_window,
         products=_names(problems, spec, "products", where, allow_all=True),
         loan_states=_states(problems, spec, where),
-        required_by_contract=_flag(problems, spec, "required_by_contract", where),
+        required_by_contract=required,
         line=line,
     )
 
@@ -256,8 +280,9 @@ def _flag(problems: ProblemLines, spec: LineMap, key: str, where: str) -> bool:
 
 
 def load_policy(path: Path = DEFAULT_PATH) -> Policy:
-    """Raises PolicyError listing every problem."""
-    policy, problems = read_policy(path.read_text(encoding="utf-8"), display_path(path))
+    """Raises PolicyError listing every problem (ValueError for a broken holidays file beside it)."""
+    calendar = load_calendar(path.parent / HOLIDAYS_FILE)
+    policy, problems = read_policy(path.read_text(encoding="utf-8"), display_path(path), calendar)
     if policy is None:
         raise PolicyError(problems)
     return policy

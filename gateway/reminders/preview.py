@@ -66,7 +66,7 @@ def preview(
                                 window.local_end(),
                                 rule.offset_days,
                                 tuple(item.instalment_id for item in group),
-                                render_reminder(catalog, rule, group),
+                                render_reminder(catalog, rule, group, policy.bank),
                             )
                         )
     lines.sort(key=lambda line: (line.window_start, line.tz, line.instalment_ids))

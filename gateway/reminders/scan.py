@@ -22,6 +22,7 @@ from gateway.banking.due_records import BorrowerInstalment, DueInstalments
 from gateway.i18n import Catalog
 from gateway.reminders.bulk import Outgoing, claim, link, queue_sms_many
 from gateway.reminders.compose import in_messages, render_reminder
+from gateway.reminders.contact import BankContact
 from gateway.reminders.due import DEFAULT_BATCH_SIZE, Borrower, built_in_bank, due_batches, due_date_for
 from gateway.reminders.policy import Policy, Rule
 from gateway.reminders.windows import SendWindow, local_date, zone
@@ -98,7 +99,7 @@ def _scan_rule(
             report.too_late += found
             continue
         with Session(engine) as db, db.begin():
-            pending = write_batch(db, catalog, rule, batch, window, now, report)
+            pending = write_batch(db, catalog, rule, batch, window, now, report, policy.bank)
         if on_batch is not None and pending:
             on_batch(pending)
 
@@ -111,6 +112,7 @@ def write_batch(
     window: SendWindow,
     now: datetime,
     report: ScanReport,
+    bank: BankContact,
 ) -> list[int]:
     """Claim, write outbox rows, link; returns the ids of the pending outbox rows written."""
     claimed = claim(db, [item.instalment_id for borrower in batch for item in borrower], rule.offset_days, now)
@@ -123,7 +125,7 @@ def write_batch(
         Outgoing(
             key=idempotency_key(group[0].instalment_id, rule.offset_days),
             to=group[0].msisdn,
-            body=render_reminder(catalog, rule, group),
+            body=render_reminder(catalog, rule, group, bank),
             not_before=window.start,
             expires_at=window.end,
             required_by_contract=rule.required_by_contract,

@@ -1,22 +1,20 @@
 """When a reminder may go out: pure timing in the borrower's local time, no clock and no I/O.
 
 Every function takes the instant it reasons about; datetimes in and out are timezone-aware UTC
-(local times appear only inside). Overdue contact follows OJK's rule on collection (POJK 22/2023):
-Monday to Saturday, not on national holidays nor the operator's extra days off, inside the window.
+(local times appear only inside). A reminder asking for payment follows OJK's rule on collection
+(POJK 22/2023): Monday to Saturday, not on national holidays nor cuti bersama, inside the window. Which
+days those are is the one business calendar, `gateway.banking.calendar` (menus/holidays.yaml).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from gateway.banking.calendar import BusinessCalendar
 
-HOLIDAY_COUNTRY = "ID"
-SUNDAY = 6  # date.weekday()
 MAX_SEARCH_DAYS = 31  # a window is always found within a month unless the calendar is broken
 COLLECTION_EARLIEST = time(8, 0)
 COLLECTION_LATEST = time(20, 0)
@@ -48,26 +46,6 @@ class SendWindow:
         return self.end.astimezone(zone(self.tz))
 
 
-class CollectionCalendar:
-    """Which local days allow collection contact: national holidays from `holidays`, plus extra days off."""
-
-    def __init__(self, extra_days_off: Iterable[date] = (), country: str = HOLIDAY_COUNTRY) -> None:
-        self.extra_days_off = frozenset(extra_days_off)
-        self.country = country
-
-    def is_holiday(self, day: date) -> bool:
-        return day in self.extra_days_off or day in national_holidays(self.country, day.year)
-
-    def allows_collection(self, day: date) -> bool:
-        return day.weekday() != SUNDAY and not self.is_holiday(day)
-
-
-@cache
-def national_holidays(country: str, year: int) -> frozenset[date]:
-    """Computed once per year: a plain set is safe to share between threads (the `holidays` dict fills lazily)."""
-    return frozenset(holidays.country_holidays(country, years=year))
-
-
 @cache
 def zone(tz: str) -> ZoneInfo:
     return ZoneInfo(tz)
@@ -89,7 +67,7 @@ def next_send_window(
     now: datetime,
     tz: str,
     window: DailyWindow,
-    calendar: CollectionCalendar,
+    calendar: BusinessCalendar,
     *,
     first_day: date,
     collection_from: date,
@@ -106,7 +84,7 @@ def next_send_window(
     day = max(first_day, local_date(now, tz))
     final = last_day if last_day is not None else day + timedelta(days=MAX_SEARCH_DAYS)
     while day <= final:
-        if day < collection_from or calendar.allows_collection(day):
+        if day < collection_from or calendar.is_collection_day(day):
             found = window_on(day, tz, window)
             if now < found.end:
                 return SendWindow(max(found.start, now), found.end, tz)

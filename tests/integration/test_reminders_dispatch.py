@@ -67,7 +67,7 @@ def test_cli_preview_prints_the_day(tmp_path: Path, capsys: pytest.CaptureFixtur
     engine.dispose()
     assert cli_preview(url, ROOT / "menus", ROOT / "locales", DUE - timedelta(days=3)) == 0
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 2 and "WITA  D-3  Yth. Siti Aminah, angsuran pinjaman Anda Rp1.500.000" in out[0]
+    assert len(out) == 2 and "WITA  D-3  Yth. Siti Aminah: angsuran Rp1.500.000" in out[0]
     assert out[1] == "1 pengingat untuk 1 Des 2026"
 
 

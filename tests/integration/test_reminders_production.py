@@ -41,8 +41,8 @@ def test_scan_then_dispatch_send_each_reminder_once_in_its_window(
     db_engine: Engine,
     redis_client: redis.Redis,
 ) -> None:
-    seed(bank, CLOCK)  # Euis owes an instalment on 29 Nov 2026
-    clock = Clock(datetime(2026, 11, 28, 7, 0, tzinfo=WIB))  # D-1 of Euis's instalment, before the window
+    seed(bank, CLOCK)  # Euis owes an instalment on Monday 30 Nov 2026 (29 Nov rolled past Sunday)
+    clock = Clock(datetime(2026, 11, 27, 7, 0, tzinfo=WIB))  # D-3 of Euis's instalment, before the window
     queue = Queue(f"sms-test-{secrets.token_hex(4)}", connection=redis_client)
     with FakeTwilio() as fake:
         settings = Settings(

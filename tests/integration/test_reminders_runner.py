@@ -26,19 +26,20 @@ def test_reminders_wait_for_the_window_then_land_in_the_sandbox_once(
     url = f"sqlite:///{tmp_path / 'bank.db'}"
     engine = make_engine(url)
     upgrade(engine)
-    seed(SqlBank(engine, hasher=FAST_HASHER), CLOCK)  # Euis owes an instalment on 29 Nov 2026
+    seed(SqlBank(engine, hasher=FAST_HASHER), CLOCK)  # Euis owes on Monday 30 Nov 2026 (29 Nov rolled past Sunday)
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("REDIS_URL", redis_test_url())
 
-    assert main(["reminders", "run", "--now", "2026-11-28T07:00+07:00"]) == 0
+    assert main(["reminders", "run", "--now", "2026-11-27T07:00+07:00"]) == 0
     assert list_sandbox(redis_client) == []  # written at 07:00, but the window opens at 08:00 WIB
 
-    assert main(["reminders", "run", "--now", "2026-11-28T08:30+07:00"]) == 0
-    assert main(["reminders", "run", "--now", "2026-11-28T09:30+07:00"]) == 0
+    assert main(["reminders", "run", "--now", "2026-11-27T08:30+07:00"]) == 0
+    assert main(["reminders", "run", "--now", "2026-11-27T09:30+07:00"]) == 0
     sent = list_sandbox(redis_client)
     assert [m.to for m in sent] == [EUIS]
-    assert sent[0].body.startswith("Yth. Ibu Euis Rahmawati, angsuran pinjaman Anda Rp582.083 jatuh tempo 29 Nov")
+    assert sent[0].body.startswith("Yth. Ibu Euis Rahmawati: angsuran Rp582.")
+    assert "jatuh tempo 30 Nov 2026. Balas BAYAR 582" in sent[0].body
     assert sent[0].segments == 1
 
 

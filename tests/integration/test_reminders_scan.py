@@ -135,8 +135,10 @@ def test_one_reminder_per_instalment_and_offset_in_local_window(
     assert sumba_sms.not_before == datetime(2026, 11, 30, 23, 0, tzinfo=UTC) + timedelta(hours=1)  # 08:00 WITA
     assert aceh_sms.not_before == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # 08:00 WIB, an hour later
     assert aceh_sms.expires_at == datetime(2026, 12, 1, 13, 0, tzinfo=UTC)  # 20:00 WIB
-    assert aceh_sms.body.startswith("Yth. Siti Aminah, angsuran pinjaman Anda Rp1.250.000 jatuh tempo 4 Des 2026.")
-    assert sumba_sms.body.startswith("Dear Umbu Ndakularak, your loan instalment of Rp900,000 is due on 4 Dec 2026")
+    assert aceh_sms.body.startswith(
+        "Yth. Siti Aminah: angsuran Rp1.250.000 jatuh tempo 4 Des 2026. Balas BAYAR 1250000 "
+    )
+    assert sumba_sms.body.startswith("Dear Umbu Ndakularak: instalment Rp900,000 due 4 Dec 2026. Reply BAYAR 900000")
     assert aceh_sms.purpose == "reminder" and aceh_sms.status == OutboxStatus.PENDING.value
     links = {(r.instalment_id, r.offset_days): r.outbox_id for r in reminder_rows(engine)}
     assert links == {(aceh, -3): aceh_sms.id, (sumba, -3): sumba_sms.id}
@@ -173,7 +175,7 @@ def test_two_instalments_due_the_same_day_share_one_message(engine: Engine, cata
     report = scan_and_queue(engine, catalog, policy, now=at(DUE, 7), batch_size=2)
     assert (report.reminders, report.messages) == (5, 4)
     (shared,) = [row for row in outbox_rows(engine) if "2 angsuran" in row.body]
-    assert "Rp300.000 dan Rp200.000, total Rp500.000" in shared.body and shared.segments == 1
+    assert "2 angsuran Rp300.000 + Rp200.000 (jatuh tempo 4 Des 2026)" in shared.body and shared.segments == 1
     assert {r.instalment_id for r in reminder_rows(engine) if r.outbox_id == shared.id} == {first, second}
 
 
@@ -212,7 +214,7 @@ def test_overdue_waits_past_christmas_and_sunday(engine: Engine, catalog: Catalo
     sent = {row.idempotency_key: row for row in outbox_rows(engine)}
     assert sent[f"reminder:{sumba}:1"].not_before == at(date(2026, 12, 26), 8, tz_hours=8)  # Saturday, 08:00 WITA
     assert sent[f"reminder:{aceh}:1"].not_before == at(date(2026, 12, 7), 8)  # Monday, 08:00 WIB
-    assert "sudah lewat jatuh tempo 24 Des 2026" in sent[f"reminder:{sumba}:1"].body
+    assert "terlambat sejak 24 Des 2026" in sent[f"reminder:{sumba}:1"].body
 
 
 def test_due_date_reminder_too_late_is_dropped(engine: Engine, catalog: Catalog, policy: Policy) -> None:
@@ -278,3 +280,28 @@ def test_preview_shows_the_days_plan(engine: Engine, catalog: Catalog, policy: P
     )
     with Session(engine) as db:
         assert db.scalar(select(func.count()).select_from(OutboxRow)) == 0
+
+
+def test_a_week_late_the_reminder_names_the_late_fee(engine: Engine, catalog: Catalog, policy: Policy) -> None:
+    """dairy_cow: 0.1 % a day after 3 days' grace. D+7 is 4 days charged: 4 x Rp500 = Rp2.000; D+1 none."""
+    with Session(engine) as db, db.begin():
+        add_loan(db, add_customer(db), [(DUE, 500_000)], product="dairy_cow")
+    scan_and_queue(engine, catalog, policy, now=at(DUE + timedelta(days=1), 9))
+    scan_and_queue(engine, catalog, policy, now=at(DUE + timedelta(days=7), 9))
+    first, week = outbox_rows(engine)
+    assert "angsuran Rp500.000 terlambat sejak 4 Des 2026. Mohon BAYAR 500000 / di kantor" in first.body
+    assert "angsuran Rp500.000 + denda Rp2.000 terlambat sejak 4 Des 2026. Mohon BAYAR 502000" in week.body
+    assert week.body.endswith("Telp 0800-1234-567 PT BPR Bank Desa Sejahtera") and week.segments == 1
+
+
+def test_due_day_and_overdue_notices_reach_a_borrower_who_sent_berhenti(
+    engine: Engine, catalog: Catalog, policy: Policy
+) -> None:
+    with Session(engine) as db, db.begin():
+        customer = add_customer(db)
+        add_loan(db, customer, [(DUE, 500_000)])
+        set_opt_out(db, customer.msisdn, True, "BERHENTI", at(DUE, 0) - timedelta(days=10))
+    for day in (DUE - timedelta(days=1), DUE, DUE + timedelta(days=1)):
+        scan_and_queue(engine, catalog, policy, now=at(day, 9))
+    statuses = [(row.idempotency_key.rsplit(":", 1)[1], row.status) for row in outbox_rows(engine)]
+    assert statuses == [("-1", "suppressed"), ("0", "pending"), ("1", "pending")]

@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from gateway.reminders.windows import CollectionCalendar, DailyWindow, local_date, next_send_window, window_on
+from gateway.banking.calendar import BusinessCalendar
+from gateway.reminders.windows import DailyWindow, local_date, next_send_window, window_on
 
 JAKARTA, MAKASSAR, JAYAPURA = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"  # WIB +7, WITA +8, WIT +9
 WINDOW = DailyWindow(time(8), time(20))
-CALENDAR = CollectionCalendar()
+CALENDAR = BusinessCalendar()
 
 
 def utc(*args: int) -> datetime:
@@ -97,7 +98,7 @@ def test_overdue_allows_saturday() -> None:
 
 
 def test_operator_days_off_count_for_overdue_only() -> None:
-    calendar = CollectionCalendar([date(2026, 12, 24)])
+    calendar = BusinessCalendar(frozenset({date(2026, 12, 24)}))  # cuti bersama from menus/holidays.yaml
     late = next_send_window(
         utc(2026, 12, 23, 20),
         JAKARTA,
@@ -120,8 +121,8 @@ def test_operator_days_off_count_for_overdue_only() -> None:
 
 def test_holidays_follow_the_year() -> None:
     assert CALENDAR.is_holiday(date(2026, 12, 25)) and CALENDAR.is_holiday(date(2027, 8, 17))
-    assert not CALENDAR.allows_collection(date(2026, 8, 17))
-    assert CALENDAR.allows_collection(date(2026, 12, 28))
+    assert not CALENDAR.is_collection_day(date(2026, 8, 17))
+    assert CALENDAR.is_collection_day(date(2026, 12, 28))
 
 
 def test_naive_clock_is_refused() -> None:
