@@ -41,6 +41,10 @@ def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None 
 
     app.register_blueprint(records_web.bp)
 
+    from gateway.decisions import web as decisions_web
+
+    app.register_blueprint(decisions_web.bp)
+
     @app.before_request
     def readable_query_string() -> None:
         """Werkzeug decodes the query string as strict UTF-8 on first use (`request.args`): refuse other bytes

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gateway import access_cli
 from gateway.config import Settings
+from gateway.decisions import cli as decisions_cli
 from gateway.engine.problems import Problem, errors, warnings
 from gateway.menus import check_all, load_handlers
 from gateway.phones import UnusableNumber, normalize_msisdn
@@ -212,6 +213,7 @@ def parser() -> argparse.ArgumentParser:
     access_cli.add_commands(sub)  # customers activate|change-number, pin unlock
     records_cli.add_commands(sub)  # records import, records key add|revoke
     staff_cli.add_commands(sub)  # staff add|disable|api-key|list
+    decisions_cli.add_commands(sub)  # applications list|show|approve|decline|disburse|rescore|reasons
     reminders = sub.add_parser("reminders", help="repayment reminders").add_subparsers(
         dest="rem_command", required=True
     )

@@ -72,6 +72,10 @@ class Settings:
     menu_watch: str = ""
     """MENU_WATCH: `1` makes edited menu and locale files new releases (the development default), `0` serves
     only what `jembatan menus publish` made current (the production default)."""
+    los_webhook_url: str = ""
+    """LOS_WEBHOOK_URL: where scored loan applications are handed to the loan origination system (empty: none)."""
+    los_webhook_secret: str = ""
+    """LOS_WEBHOOK_SECRET: the HMAC-SHA256 key of the hand-off and of the loan system's callback."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -149,4 +153,6 @@ _ENV_FIELDS: dict[str, Any] = {
     "sms_send_threads": int,
     "sms_rate_per_s": float,
     "menu_watch": str.lower,
+    "los_webhook_url": str,
+    "los_webhook_secret": str,
 }

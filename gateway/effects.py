@@ -8,7 +8,9 @@ dies in between, `Effects.sweep` (a periodic job) applies what is left: the outb
 key makes a second application a no-op, so each effect happens exactly once.
 
 Kinds: `sms` (payload `key`, `body`, `purpose`, optional `to` (default the caller) and `validity_s`): an
-outbox row.
+outbox row. Loan decisions (gateway/decisions/intake.py): `loan_application` (open the case, store the
+consent, then queue the scoring job), `loan_withdrawal`, and `notify_loan_system` (hand the application
+to the loan origination system, once per reference).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway import redis_keys
+from gateway.decisions import intake as decisions
 from gateway.engine.api import Effect
 from gateway.gsm7 import to_gsm7
 from gateway.phones import mask_msisdn
@@ -33,7 +36,7 @@ from gateway.sms.outbox import QUEUE_NAME, JobQueue, enqueue_outbox, queue_sms
 from gateway.sms.outbox_context import OutboxContext
 
 SMS = "sms"
-KINDS = frozenset({SMS})
+KINDS = frozenset({SMS}) | decisions.KINDS
 GRACE = timedelta(minutes=1)
 """The sweeper leaves younger effects to the hop that is applying them (a hop takes seconds at most)."""
 SWEEP_LIMIT = 500
@@ -86,6 +89,9 @@ def write(db: Session, items: Sequence[Pending], now: datetime) -> list[int]:
     ids = []
     for item in items:
         payload = item.effect.payload
+        if item.effect.kind in decisions.KINDS:
+            decisions.write(db, item.effect.kind, payload, item.to, now)
+            continue
         validity = timedelta(seconds=int(payload.get("validity_s") or SMS_VALIDITY.total_seconds()))
         ids.append(
             queue_sms(
@@ -134,6 +140,7 @@ class Effects:
         with self.sessions() as db, db.begin():
             ids = write(db, items, self.clock())
         self.enqueue(ids)
+        decisions.enqueue_after_commit(self.redis, [(i.effect.kind, i.effect.payload) for i in items])
         self.forget(items)
 
     def enqueue(self, ids: Sequence[int]) -> None:

@@ -5,7 +5,7 @@ One explicit registry, so a name in a menu can be grepped to its function.
 
 from __future__ import annotations
 
-from handlers import customer, loans, pin, repay, savings, sms_banking
+from handlers import applications, customer, loans, pin, repay, savings, sms_banking
 from handlers._common import BankHandler
 
 REGISTRY: dict[str, BankHandler] = {
@@ -24,6 +24,9 @@ REGISTRY: dict[str, BankHandler] = {
     "loans.apply": loans.apply,
     "loans.mine": loans.mine,
     "loans.schedule": loans.schedule,
+    "applications.register": applications.register,
+    "applications.find": applications.find,
+    "applications.withdraw": applications.withdraw,
     "repay.next": repay.next_due,
     "repay.pay": repay.pay,
     "sms_banking.status": sms_banking.status,

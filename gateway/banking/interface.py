@@ -38,6 +38,8 @@ class ApplicationStatus(str, Enum):
     APPROVED = "approved"
     REJECTED = "rejected"
     DISBURSED = "disbursed"
+    WITHDRAWN = "withdrawn"
+    """The customer withdrew it before disbursement (gateway.decisions)."""
 
 
 class LoanStatus(str, Enum):

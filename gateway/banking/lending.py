@@ -145,8 +145,8 @@ class Lending(Store):
                 raise LookupError(reference)
             if existing := session.scalar(select(LoanRow).where(LoanRow.application_id == app.id)):
                 return records.loan(existing)
-            if app.status == ApplicationStatus.REJECTED.value:
-                raise ValueError(f"application {reference} was rejected")
+            if app.status in (ApplicationStatus.REJECTED.value, ApplicationStatus.WITHDRAWN.value):
+                raise ValueError(f"application {reference} was {app.status}")
             product = self.product(app.product_code)
             if product is None:
                 raise ValueError(f"product {app.product_code} is no longer offered")

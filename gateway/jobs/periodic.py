@@ -6,13 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.jobs.queues import REMINDERS, SMS
+from gateway.decisions.jobs import sweep_decisions
+from gateway.jobs.queues import REMINDERS, SCORING, SMS
 from gateway.jobs.tasks import dispatch_reminders, requeue_pending_outbox, scan_reminders, sweep_effects, sweep_outbox
 
 OUTBOX_SWEEP_INTERVAL_S = 60
 EFFECTS_SWEEP_INTERVAL_S = 60  # receipts a crash held back go out within about two minutes
 REMINDER_SCAN_INTERVAL_S = 30 * 60  # a new local day starts in WIT, WITA and WIB an hour apart
 REMINDER_DISPATCH_INTERVAL_S = 60  # reminders leave within a minute of their window opening
+DECISIONS_SWEEP_INTERVAL_S = 60  # unscored applications (a lost job, the SMS path) and loan-system retries
 
 
 @dataclass(frozen=True)
@@ -30,4 +32,5 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(sweep_effects, SMS, interval_s=EFFECTS_SWEEP_INTERVAL_S, timeout_s=120),
     PeriodicJob(scan_reminders, REMINDERS, interval_s=REMINDER_SCAN_INTERVAL_S, timeout_s=1800),
     PeriodicJob(dispatch_reminders, REMINDERS, interval_s=REMINDER_DISPATCH_INTERVAL_S, timeout_s=300),
+    PeriodicJob(sweep_decisions, SCORING, interval_s=DECISIONS_SWEEP_INTERVAL_S, timeout_s=300),
 )

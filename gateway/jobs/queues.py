@@ -2,6 +2,8 @@
 
 SMS = "sms"
 REMINDERS = "reminders"
+SCORING = "scoring"
+"""Loan decisions: score a submitted application, hand it to the loan system (gateway.decisions.jobs)."""
 DEFAULT = "default"
 
-QUEUES = (SMS, REMINDERS, DEFAULT)
+QUEUES = (SMS, SCORING, REMINDERS, DEFAULT)

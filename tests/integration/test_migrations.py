@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
+import gateway.storage.decision_tables
 import gateway.storage.record_tables  # noqa: F401  (its tables on the metadata)
 from gateway.banking.demo import DEMO_CUSTOMERS, seed_database
 from gateway.storage.base import Base
@@ -29,6 +30,10 @@ LEDGER_TABLES = {
     "sms_preferences",
     "sms_inbound",
     "reminders",
+    "loan_consents",
+    "loan_cases",
+    "loan_decisions",
+    "los_deliveries",
     "staff",
     "staff_api_keys",
     "audit_log",

@@ -1,0 +1,86 @@
+"""RQ jobs of the loan decisions, on the `scoring` queue; arguments are application references.
+
+    score_job(reference)     the effect of a submitted application queues it (gateway/decisions/intake.py)
+    deliver_job(reference)   one attempt to hand an application to the loan system
+    sweep_decisions()        every minute: scores what was never scored (a lost job, the SMS path), and
+                             sends the loan-system deliveries that are due (retries with backoff)
+
+Each worker process builds its `Desk` from Settings on first use; tests install their own.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from gateway.banking.loan_desk import applications_without_case
+from gateway.decisions import cases, los, los_state, scoring
+from gateway.decisions.cases import Submission
+from gateway.decisions.desk import DecisionError, Desk
+
+SWEEP_LIMIT = 200
+SCORE_GRACE = timedelta(seconds=30)
+"""A case younger than this is left to the job its submission queued."""
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+_desk: list[Desk] = []
+
+
+def worker_desk() -> Desk:
+    with _lock:
+        if not _desk:
+            _desk.append(_build())
+        return _desk[0]
+
+
+def install_desk(desk: Desk | None) -> None:
+    """Use `desk` in this process (tests, the benchmark); None forgets it, so the next job rebuilds."""
+    with _lock:
+        _desk.clear()
+        if desk is not None:
+            _desk.append(desk)
+
+
+def _build() -> Desk:
+    from gateway.config import Settings
+    from gateway.decisions.wiring import build_desk
+    from gateway.runtime import connect_redis, utc_now
+    from gateway.storage.db import make_engine
+
+    settings = Settings.from_env()
+    return build_desk(settings, connect_redis(settings.redis_url), make_engine(settings.database_url), utc_now)
+
+
+def score_job(reference: str) -> str:
+    try:
+        return scoring.score(worker_desk(), reference).outcome.value
+    except DecisionError as exc:  # an application that is gone: nothing to retry
+        log.warning("score %s: %s", reference, exc.message)
+        return exc.code
+
+
+def deliver_job(reference: str) -> str:
+    return los.deliver(worker_desk(), reference)
+
+
+def sweep_decisions() -> dict[str, int]:
+    desk = worker_desk()
+    now = desk.clock()
+    with desk.sessions() as db, db.begin():
+        opened = []
+        for found in applications_without_case(db, SWEEP_LIMIT):  # no consent asked: the bank's records only
+            cases.open_case(db, Submission(found.reference, found.msisdn, found.lang, "", None, "", now), now)
+            opened.append(found.reference)
+    with desk.sessions() as db:
+        unscored = cases.waiting_for_score(db, now - SCORE_GRACE, SWEEP_LIMIT)
+        due = los_state.due(db, now, SWEEP_LIMIT) if desk.los is not None else []
+    for reference in [*opened, *unscored]:
+        score_job(reference)
+    outcomes = [los.deliver(desk, reference) for reference in due]
+    return {
+        "scored": len(opened) + len(unscored),
+        "delivered": outcomes.count("delivered"),
+        "retry": outcomes.count("retry"),
+    }
