@@ -185,7 +185,7 @@ def test_unknown_fields_are_refused() -> None:
     found = problems(MINIMAL.replace("    handler: sms.help\n", "    handler: sms.help\n    synonym: [HELP]\n"))
     assert found == [
         "menus/sms.yaml:6: unknown field 'synonym' in keyword 'help' — "
-        "use only args, exact, handler, multi_segment, replies, requires_auth, synonyms, word"
+        "use only args, exact, handler, multi_segment, preview, replies, requires_auth, synonyms, word"
     ]
 
 
@@ -226,3 +226,42 @@ def test_a_malformed_top_level_replies_is_reported_at_its_line() -> None:
     assert found.startswith("menus/sms.yaml:7: top-level 'replies' must map result categories to locale keys")
     (found,) = problems(MINIMAL + "replies:\n  Error Case: sms.error\n")
     assert found.startswith("menus/sms.yaml:7: top-level 'replies'")
+
+
+PREVIEWED = (
+    MINIMAL
+    + """\
+  pinjam:
+    word: PINJAM
+    preview: loans.offer
+    handler: loans.apply
+    requires_auth: true
+    replies: {preview: sms.pinjam.quote, ok: sms.pinjam.ok}
+"""
+)
+
+
+def test_a_preview_handler_is_read() -> None:
+    assert read_keywords(PREVIEWED).by_name("pinjam").preview == "loans.offer"
+    assert read_keywords(MINIMAL).by_name("help").preview == ""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("    requires_auth: true\n", "", "menus/sms.yaml:9: keyword 'pinjam': a preview comes with the one-time code"),
+        ("{preview: sms.pinjam.quote, ", "{", "menus/sms.yaml:9: keyword 'pinjam': a preview comes with the one-time"),
+        ("preview: loans.offer", "preview: [x]", "menus/sms.yaml:9: keyword 'pinjam': 'preview' must name a handler"),
+    ],
+)
+def test_a_preview_needs_the_code_and_its_reply(old: str, new: str, expected: str) -> None:
+    assert old in PREVIEWED
+    found = problems(PREVIEWED.replace(old, new))
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_check_reports_an_unregistered_preview(tmp_path: Path) -> None:
+    path = tmp_path / "sms.yaml"
+    path.write_text(PREVIEWED, encoding="utf-8")
+    found = [str(p) for p in check_keywords(path, known_handlers={"sms.help", "loans.apply"})]
+    assert any("handler 'loans.offer' is not registered" in p for p in found), found
