@@ -16,6 +16,7 @@ from gateway.engine.problems import Problem, errors, warnings
 from gateway.menus import check_all, load_handlers
 from gateway.phones import UnusableNumber, normalize_msisdn
 from gateway.records import cli as records_cli
+from gateway.scoring import cli as scoring_cli
 from gateway.releases import cli as release_cli
 from gateway.staff import cli as staff_cli
 from gateway.transcripts import Transcript
@@ -212,6 +213,7 @@ def parser() -> argparse.ArgumentParser:
     demo.add_parser("seed", help="seed the demo customers when the database is empty").set_defaults(func=cmd_demo_seed)
     access_cli.add_commands(sub)  # customers activate|change-number, pin unlock
     records_cli.add_commands(sub)  # records import, records key add|revoke
+    scoring_cli.add_commands(sub)  # scoring fit, scoring report
     staff_cli.add_commands(sub)  # staff add|disable|api-key|list
     decisions_cli.add_commands(sub)  # applications list|show|approve|decline|disburse|rescore|reasons
     reminders = sub.add_parser("reminders", help="repayment reminders").add_subparsers(

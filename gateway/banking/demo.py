@@ -165,6 +165,13 @@ def demo_table() -> str:
     )
 
 
+def _seed_scoring(engine: Engine, now: datetime) -> str:
+    """The farmers' value-chain records and a synthetic loan history for `jembatan scoring fit`."""
+    from gateway.scoring.demo_history import seed_scoring_demo
+
+    return seed_scoring_demo(engine, now, [(c.msisdn, c.value_chain) for c in DEMO_CUSTOMERS if c.pin])
+
+
 def seed_database(url: str, now: datetime | None = None, pepper: str = "", access: AccessPolicy | None = None) -> str:
     """Seed the (migrated) database at `url` unless it has customers; returns a report for the operator.
 
@@ -179,12 +186,13 @@ def seed_database(url: str, now: datetime | None = None, pepper: str = "", acces
         if bank.has_customers():
             return "the database already has customers: nothing seeded" + staff_note
         seed(bank, moment)
+        scoring_note = "\n" + _seed_scoring(engine, moment)
         code = bank.issue_activation(UNREGISTERED.msisdn, moment)
         days = bank.access.activation_ttl.days
         return (
             f"demo customers created:\n{demo_table()}\n\n{UNREGISTERED.name} ({UNREGISTERED.msisdn}) has no PIN"
             f" yet: her activation code is {code} (valid {days} days; shown only now; a new one:"
-            f" jembatan customers activate {UNREGISTERED.msisdn})" + staff_note
+            f" jembatan customers activate {UNREGISTERED.msisdn})" + scoring_note + staff_note
         )
     finally:
         engine.dispose()

@@ -15,7 +15,14 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, Engine, select
 
-from gateway.storage.ledger_tables import AccountRow, CustomerRow, InstalmentRow, LoanRow, SavingsTxRow
+from gateway.storage.ledger_tables import (
+    AccountRow,
+    ApplicationRow,
+    CustomerRow,
+    InstalmentRow,
+    LoanRow,
+    SavingsTxRow,
+)
 from gateway.storage.record_tables import ValueChainRecordRow
 from gateway.storage.sms_tables import InboundMessageRow
 
@@ -162,3 +169,90 @@ def load_histories(
         )
         for cid, (msisdn, tz, chain, place) in customers.items()
     }
+
+
+@dataclass(frozen=True)
+class PastLoan:
+    customer_id: int
+    applied_at: datetime
+    product_code: str
+    principal: int
+    bad: bool
+    """Written off, or an instalment paid (or still unpaid) more than BAD_DAYS_LATE days after its due date."""
+
+
+BAD_DAYS_LATE = 30
+CLOSED_STATUSES = ("paid", "written_off")
+
+
+def past_loans(engine: Engine) -> list[PastLoan]:
+    """Every closed loan with the moment it was applied for and its outcome, oldest first."""
+    worst: dict[int, int] = defaultdict(int)
+    loans: list[tuple[int, int, datetime, str, int, str]] = []
+    with engine.connect() as connection:
+        query = (
+            select(
+                LoanRow.id,
+                LoanRow.customer_id,
+                ApplicationRow.submitted_at,
+                LoanRow.product_code,
+                LoanRow.principal,
+                LoanRow.status,
+            )
+            .join(ApplicationRow, ApplicationRow.id == LoanRow.application_id)
+            .where(LoanRow.status.in_(CLOSED_STATUSES))
+            .order_by(ApplicationRow.submitted_at, LoanRow.id)
+        )
+        loans = [tuple(row) for row in connection.execute(query)]  # type: ignore[misc]
+        dues = (
+            select(InstalmentRow.loan_id, InstalmentRow.due_date, InstalmentRow.paid_at)
+            .join(LoanRow, LoanRow.id == InstalmentRow.loan_id)
+            .where(LoanRow.status.in_(CLOSED_STATUSES))
+        )
+        for loan_id, due, paid_at in connection.execute(dues):
+            late = (paid_at.date() - due).days if paid_at is not None else BAD_DAYS_LATE + 1
+            worst[loan_id] = max(worst[loan_id], late)
+    return [
+        PastLoan(cid, at, product, principal, status == "written_off" or worst[loan_id] > BAD_DAYS_LATE)
+        for loan_id, cid, at, product, principal, status in loans
+    ]
+
+
+@dataclass(frozen=True)
+class DecidedApplication:
+    reference: str
+    approved: bool
+    score: int | None
+    value_chain: str
+    place: str
+
+
+APPROVED_STATES = ("approved", "disbursed")
+DECIDED_STATES = (*APPROVED_STATES, "declined")
+
+
+def decided_applications(engine: Engine) -> list[DecidedApplication]:
+    """Applications an officer, the policy or the loan system decided (referred or withdrawn ones are not),
+    with the score of their latest scoring run (gateway.decisions' tables)."""
+    from gateway.storage.decision_tables import CaseRow, DecisionRow
+
+    with engine.connect() as connection:
+        cases = connection.execute(
+            select(CaseRow.reference, CaseRow.state, CustomerRow.value_chain, CustomerRow.place)
+            .join(ApplicationRow, ApplicationRow.reference == CaseRow.reference)
+            .join(CustomerRow, CustomerRow.id == ApplicationRow.customer_id)
+            .where(CaseRow.state.in_(DECIDED_STATES))
+            .order_by(CaseRow.reference)
+        ).all()
+        scores: dict[str, int | None] = {}
+        scored = (
+            select(DecisionRow.reference, DecisionRow.score)
+            .where(DecisionRow.kind == "score")
+            .order_by(DecisionRow.created_at, DecisionRow.id)
+        )
+        for reference, value in connection.execute(scored):
+            scores[reference] = value  # the latest run wins
+    return [
+        DecidedApplication(reference, state in APPROVED_STATES, scores.get(reference), chain, place)
+        for reference, state, chain, place in cases
+    ]

@@ -74,10 +74,14 @@ def decide(
     limit = policy.limit_for(product_code, band.name) if band else 0
     name = band.name if band else ""
     if not has_records:
-        return PolicyOutcome(Decision.REFER, (NO_RECORDS, *score_result.reasons), limit, name)
+        return PolicyOutcome(Decision.REFER, _first_each(NO_RECORDS, *score_result.reasons), limit, name)
     if 0 < amount <= limit:
         return PolicyOutcome(Decision.APPROVE, (), limit, name)
-    return PolicyOutcome(Decision.REFER, (ABOVE_LIMIT, *score_result.reasons), limit, name)
+    return PolicyOutcome(Decision.REFER, _first_each(ABOVE_LIMIT, *score_result.reasons), limit, name)
+
+
+def _first_each(*codes: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(codes))
 
 
 def _bands(problems: ProblemLines, root: LineMap) -> tuple[ScoreBand, ...]:
