@@ -24,6 +24,7 @@ from gateway.banking.interface import (
 )
 from gateway.engine.api import Result
 from gateway.money import Money
+from handlers import repay
 from handlers._common import UNKNOWN, BankCall, as_int, guarded, local_today, resolve_product
 from handlers.disclosure import terms
 from handlers.notices import sms_to_caller
@@ -212,9 +213,10 @@ def apply(call: BankCall) -> Result:
 @guarded
 def mine(call: BankCall) -> Result:
     """Categories: ok (an active loan), applied (only applications in progress), none.
-    Data: loans_text (a few lines), outstanding, due_amount, due_date, count."""
+    Data: loans_text (a few lines), outstanding, due_amount (with any late fee), due_date, count,
+    late_text / late_note ("Terlambat 5 hari, denda Rp355" for an overdue instalment, else empty)."""
     bank = call.services.bank
-    summary = bank.my_loans(call.msisdn)
+    summary = bank.my_loans(call.msisdn, call.services.now())
     lines: list[str] = []
     for app in summary.applications:
         lines.append(
@@ -246,8 +248,9 @@ def mine(call: BankCall) -> Result:
         "outstanding": Money(sum(loan.outstanding for loan in active)),
     }
     due = min((loan.next_instalment for loan in active if loan.next_instalment), key=lambda i: i.due_date, default=None)
+    data.update(repay.late_lines(call, due))
     if due is not None:
-        data.update(due_amount=Money(due.remaining), due_date=due.due_date)
+        data.update(due_amount=Money(due.to_pay), due_date=due.due_date)
     if active:
         return Result("ok", data)
     return Result("applied" if summary.applications else "none", data)
@@ -255,22 +258,12 @@ def mine(call: BankCall) -> Result:
 
 @guarded
 def schedule(call: BankCall) -> Result:
-    """SMS `JADWAL`: the next instalment. Categories: ok (instalment_no, instalments, due_amount,
-    due_date, overdue, loan_id), none."""
+    """SMS `JADWAL`: the next instalment. Categories: ok (instalment_no, instalments, due_amount with any
+    late fee, due_date, overdue, loan_id, late_note), none."""
     due = call.services.bank.next_due(call.msisdn, None, call.services.now())
     if due is None:
         return Result("none")
-    return Result(
-        "ok",
-        {
-            "instalment_no": due.instalment.number,
-            "instalments": len(due.loan.instalments),
-            "due_amount": Money(due.instalment.remaining),
-            "due_date": due.instalment.due_date,
-            "overdue": due.overdue,
-            "loan_id": due.loan.id,
-        },
-    )
+    return Result("ok", repay.due_data(call, due))
 
 
 def _name(bank: Bank, code: str, lang: str) -> str:

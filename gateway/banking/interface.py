@@ -31,6 +31,11 @@ from gateway.banking.loan_terms import PrincipalRule as PrincipalRule
 from gateway.banking.loan_terms import RepaymentPattern as RepaymentPattern
 from gateway.banking.loan_terms import StampDuty as StampDuty
 from gateway.banking.loan_terms import loan_request_problem as loan_request_problem
+from gateway.banking.repay_records import Allocation as Allocation
+from gateway.banking.repay_records import BelowMinimum as BelowMinimum
+from gateway.banking.repay_records import PayoffChanged as PayoffChanged
+from gateway.banking.repay_records import PayoffQuote as PayoffQuote
+from gateway.banking.repay_records import RepaymentKind as RepaymentKind
 
 
 class ApplicationStatus(str, Enum):
@@ -93,10 +98,21 @@ class Instalment:
     amount: int
     paid_amount: int = 0
     paid_at: datetime | None = None
+    waived: int = 0
+    """Scheduled interest and fees not charged (early payoff)."""
+    late_fee: int = 0
+    """Late fee (denda) owed and unpaid on the day the record was read (gateway/banking/late_fees.py)."""
+    days_late: int = 0
 
     @property
     def remaining(self) -> int:
-        return self.amount - self.paid_amount
+        """What is still owed of the scheduled amount (without late fees)."""
+        return self.amount - self.paid_amount - self.waived
+
+    @property
+    def to_pay(self) -> int:
+        """What settles this instalment today: the late fee and the rest of the scheduled amount."""
+        return self.remaining + self.late_fee
 
 
 @dataclass(frozen=True)
@@ -148,7 +164,7 @@ class Loan:
 
     @property
     def outstanding(self) -> int:
-        return sum(i.remaining for i in self.instalments)
+        return sum(i.to_pay for i in self.instalments)
 
     @property
     def next_instalment(self) -> Instalment | None:
@@ -170,6 +186,10 @@ class Repayment:
     paid_at: datetime
     savings_balance: int
     outstanding: int
+    kind: RepaymentKind = RepaymentKind.INSTALMENT
+    late_fee: int = 0
+    """The part of `amount` that paid late fees."""
+    allocations: tuple[Allocation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,7 +203,7 @@ class NothingDue:
     loan_id: int | None = None
 
 
-RepayResult = Repayment | InsufficientFunds | NothingDue
+RepayResult = Repayment | InsufficientFunds | NothingDue | BelowMinimum | PayoffChanged
 
 
 @dataclass(frozen=True)
@@ -252,7 +272,9 @@ class Bank(Protocol):
         OpenApplicationExists when one for this product is still in progress (a retried key gets its own)."""
         ...
 
-    def my_loans(self, msisdn: str) -> LoanSummary: ...
+    def my_loans(self, msisdn: str, now: datetime | None = None) -> LoanSummary:
+        """Late fees and days late as of `now` (None: as last charged)."""
+        ...
 
     def next_due(self, msisdn: str, loan_id: int | None, now: datetime) -> DueInstalment | None:
         """The earliest unpaid instalment (of `loan_id`, or of any active loan); overdue by local date."""
@@ -265,6 +287,20 @@ class Bank(Protocol):
         idempotency_key: str,
         now: datetime,
     ) -> RepayResult: ...
+
+    # Repaying as money comes in (order of application: gateway/banking/repay_records.py).
+    def repay(self, msisdn: str, loan_id: int | None, amount: int, idempotency_key: str, now: datetime) -> RepayResult:
+        """Any amount from the product's minimum (BelowMinimum under it, unless it pays all that is owed);
+        more than is owed takes only what is owed."""
+        ...
+
+    def payoff_quote(self, msisdn: str, loan_id: int | None, now: datetime) -> PayoffQuote | None: ...
+
+    def pay_off(
+        self, msisdn: str, loan_id: int | None, amount: int, idempotency_key: str, now: datetime
+    ) -> RepayResult:
+        """Close the loan for `amount`, the quote shown; PayoffChanged when today's quote differs."""
+        ...
 
     def borrower_time_zones(self) -> list[str]: ...  # for reminders, as `due_instalments` (DueInstalments)
 

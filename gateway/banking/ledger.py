@@ -25,6 +25,7 @@ from gateway.banking.interface import (
 )
 from gateway.banking.lending import Lending
 from gateway.banking.pins import MAX_PIN_ATTEMPTS, is_weak_pin
+from gateway.banking.repayments import Repayments
 from gateway.banking.store import log, peppered
 from gateway.phones import mask_msisdn
 from gateway.storage.ledger_tables import AccountRow, CustomerRow, SavingsTxRow
@@ -46,7 +47,7 @@ ACCOUNT_BY_MSISDN = (
 )
 
 
-class SqlBank(Lending, CustomerAccess, DueReads):
+class SqlBank(Lending, Repayments, CustomerAccess, DueReads):
     """`SqlBank(engine)`; products default to `menus/products.yaml`. Implements `interface.Bank`."""
 
     # --- customers ------------------------------------------------------------------------------

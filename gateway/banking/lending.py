@@ -1,4 +1,5 @@
-"""Loan applications, loans and repayments of the built-in ledger.
+"""Loan applications and disbursements of the built-in ledger (the customer's loans and repayments:
+`repayments.py`).
 
 Concurrency: every money movement locks the customer's row first (`SELECT ... FOR UPDATE` on
 PostgreSQL; SQLite's `BEGIN IMMEDIATE` serialises writers), then looks for an earlier result with the
@@ -18,17 +19,12 @@ from gateway.banking import cost, records, schedule
 from gateway.banking.interface import (
     ApplicationStatus,
     BankUnavailable,
-    DueInstalment,
-    InsufficientFunds,
     Loan,
     LoanApplication,
     LoanProduct,
     LoanStatus,
-    LoanSummary,
-    NothingDue,
     OpenApplicationExists,
     Quote,
-    RepayResult,
     loan_request_problem,
 )
 from gateway.banking.store import Store, local_date, log, new_reference
@@ -38,7 +34,6 @@ from gateway.storage.ledger_tables import (
     CustomerRow,
     InstalmentRow,
     LoanRow,
-    RepaymentRow,
     SavingsTxRow,
 )
 
@@ -190,111 +185,3 @@ class Lending(Store):
             app.status = ApplicationStatus.DISBURSED.value
             session.flush()
             return records.loan(loan)
-
-    # --- loans and repayments -------------------------------------------------------------------
-    def my_loans(self, msisdn: str) -> LoanSummary:
-        with self.read_only() as session:
-            customer = self.customer_row(session, msisdn)
-            if customer is None:
-                return LoanSummary()
-            apps = session.scalars(
-                select(ApplicationRow)
-                .where(
-                    ApplicationRow.customer_id == customer.id,
-                    ApplicationRow.status != ApplicationStatus.DISBURSED.value,
-                )
-                .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id.desc())
-            )
-            loans = session.scalars(
-                select(LoanRow)
-                .where(LoanRow.customer_id == customer.id)
-                .order_by(LoanRow.disbursed_at.desc(), LoanRow.id.desc())
-            )
-            ordered = sorted((records.loan(row) for row in loans), key=lambda lo: lo.status is not LoanStatus.ACTIVE)
-            return LoanSummary(tuple(records.application(row) for row in apps), tuple(ordered))
-
-    @staticmethod
-    def _next_instalment(session: Session, customer_id: int, loan_id: int | None) -> InstalmentRow | None:
-        query = (
-            select(InstalmentRow)
-            .join(LoanRow, InstalmentRow.loan_id == LoanRow.id)
-            .where(
-                LoanRow.customer_id == customer_id,
-                LoanRow.status == LoanStatus.ACTIVE.value,
-                InstalmentRow.paid_amount < InstalmentRow.amount,
-            )
-            .order_by(InstalmentRow.due_date, InstalmentRow.loan_id, InstalmentRow.number)
-            .limit(1)
-        )
-        if loan_id is not None:
-            query = query.where(LoanRow.id == loan_id)
-        return session.scalar(query)
-
-    def next_due(self, msisdn: str, loan_id: int | None, now: datetime) -> DueInstalment | None:
-        with self.read_only() as session:
-            customer = self.customer_row(session, msisdn)
-            row = self._next_instalment(session, customer.id, loan_id) if customer else None
-            if customer is None or row is None:
-                return None
-            loan = records.loan(session.get_one(LoanRow, row.loan_id))
-            return DueInstalment(loan, records.instalment(row), row.due_date < local_date(now, customer.tz))
-
-    def repay_next_instalment(
-        self, msisdn: str, loan_id: int | None, idempotency_key: str, now: datetime
-    ) -> RepayResult:
-        """Debit savings and settle the earliest unpaid instalment, in one transaction, once per key."""
-        try:
-            with self.transaction() as session:
-                return self._repay(session, msisdn, loan_id, idempotency_key, now)
-        except IntegrityError:
-            with self.transaction() as session:
-                done = session.scalar(select(RepaymentRow).where(RepaymentRow.idempotency_key == idempotency_key))
-                if done is None:
-                    raise BankUnavailable("repayment conflicted and left no record") from None
-                return records.repayment(done)
-
-    def _repay(self, session: Session, msisdn: str, loan_id: int | None, key: str, now: datetime) -> RepayResult:
-        customer = self.customer_row(session, msisdn, lock=True)
-        account = self.account_row(session, customer.id, lock=True) if customer else None
-        if customer is None or account is None:
-            return NothingDue(loan_id)
-        if done := session.scalar(select(RepaymentRow).where(RepaymentRow.idempotency_key == key)):
-            return records.repayment(done)
-        instalment = self._next_instalment(session, customer.id, loan_id)
-        if instalment is None:
-            return NothingDue(loan_id)
-        due = instalment.amount - instalment.paid_amount
-        if account.balance < due:
-            return InsufficientFunds(account.balance, due)
-        account.balance -= due
-        debit = SavingsTxRow(
-            account_id=account.id,
-            posted_at=now,
-            amount=-due,
-            kind="repayment",
-            description="banking.tx.repayment",
-            balance_after=account.balance,
-            idempotency_key=f"repay:{key}",
-        )
-        session.add(debit)
-        instalment.paid_amount, instalment.paid_at = instalment.amount, now
-        loan = session.get_one(LoanRow, instalment.loan_id)
-        outstanding = sum(i.amount - i.paid_amount for i in loan.instalments)
-        if outstanding == 0:
-            loan.status = LoanStatus.PAID.value
-        session.flush()
-        receipt = RepaymentRow(
-            reference=new_reference("BY"),
-            loan_id=loan.id,
-            instalment=instalment,
-            savings_tx_id=debit.id,
-            amount=due,
-            paid_at=now,
-            savings_balance_after=account.balance,
-            outstanding_after=outstanding,
-            idempotency_key=key,
-        )
-        session.add(receipt)
-        session.flush()
-        log.info("repayment %s of loan %d by %s", receipt.reference, loan.id, mask_msisdn(msisdn))
-        return records.repayment(receipt)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from gateway.banking import late_fees
 from gateway.banking.interface import (
     ApplicationStatus,
     Customer,
     Instalment,
+    LateFeeRule,
     Loan,
     LoanApplication,
     LoanStatus,
     Repayment,
+    RepaymentKind,
     SavingsAccount,
     SavingsTransaction,
 )
@@ -50,13 +55,30 @@ def application(row: ApplicationRow) -> LoanApplication:
     )
 
 
-def instalment(row: InstalmentRow) -> Instalment:
+def instalment(row: InstalmentRow, rule: LateFeeRule | None = None, today: date | None = None) -> Instalment:
+    """Late fee and days late as of `today` (None: as last charged, days late not counted)."""
+    unpaid = row.amount - row.paid_amount - row.waived
+    charged, late = row.late_fee_charged, 0
+    if today is not None and unpaid > 0:
+        due, through = row.due_date, row.late_fee_through
+        charged = late_fees.accrued(rule, row.amount, unpaid, due, charged, through, today)
+        late = late_fees.days_late(due, today)
     return Instalment(
-        row.number, row.due_date, row.principal, row.interest, row.fee, row.amount, row.paid_amount, row.paid_at
+        row.number,
+        row.due_date,
+        row.principal,
+        row.interest,
+        row.fee,
+        row.amount,
+        row.paid_amount,
+        row.paid_at,
+        row.waived,
+        charged - row.late_fee_paid,
+        late,
     )
 
 
-def loan(row: LoanRow) -> Loan:
+def loan(row: LoanRow, rule: LateFeeRule | None = None, today: date | None = None) -> Loan:
     return Loan(
         row.id,
         row.application.reference,
@@ -64,7 +86,7 @@ def loan(row: LoanRow) -> Loan:
         row.principal,
         LoanStatus(row.status),
         row.disbursed_at,
-        tuple(instalment(i) for i in row.instalments),
+        tuple(instalment(i, rule, today) for i in row.instalments),
     )
 
 
@@ -77,4 +99,6 @@ def repayment(row: RepaymentRow) -> Repayment:
         row.paid_at,
         row.savings_balance_after,
         row.outstanding_after,
+        RepaymentKind(row.kind),
+        row.late_fee,
     )

@@ -60,6 +60,10 @@ WORST_CASE: dict[str, str] = {
     "tenor": "360",
     "tenors": "3, 6, 9, 12, 18, 24, 36, 48",
     "tries_left": "2",
+    # repaying (handlers/repay.py): an overdue instalment's note, the partial-payment minimum
+    "late_note": " Terlambat 999 hari, denda Rp999.999.999.",
+    "minimum": "Rp999.999.999.999",
+    "owed": "Rp999.999.999.999",
     # PINJAM's quote and summary of terms (handlers/disclosure.py)
     "product_name": "Rumput Laut Panen 20",
     "principal": "Rp999.999.999.999",

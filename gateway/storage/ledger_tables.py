@@ -112,6 +112,12 @@ class InstalmentRow(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     paid_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Repaying as money comes in (gateway/banking/repayments.py, late_fees.py).
+    waived: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    late_fee_charged: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    """Late fee charged up to `late_fee_through` (a local day)."""
+    late_fee_through: Mapped[date | None] = mapped_column(Date)
+    late_fee_paid: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class RepaymentRow(Base):
@@ -127,4 +133,7 @@ class RepaymentRow(Base):
     savings_balance_after: Mapped[int] = mapped_column(BigInteger)
     outstanding_after: Mapped[int] = mapped_column(BigInteger)
     idempotency_key: Mapped[str] = mapped_column(String(KEY_LENGTH), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="instalment", server_default="instalment")
+    late_fee: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     instalment: Mapped[InstalmentRow] = relationship()
+    """The first instalment the repayment went to (all of them: repayment_allocations)."""

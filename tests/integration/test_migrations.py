@@ -10,6 +10,7 @@ from sqlalchemy import Engine, inspect
 
 import gateway.storage.decision_tables
 import gateway.storage.record_tables  # noqa: F401  (its tables on the metadata)
+import gateway.storage.repayment_tables
 from gateway.banking.demo import DEMO_CUSTOMERS, seed_database
 from gateway.storage.base import Base
 from gateway.storage.db import make_engine
@@ -26,6 +27,7 @@ LEDGER_TABLES = {
     "loans",
     "instalments",
     "repayments",
+    "repayment_allocations",
     "sms_outbox",
     "sms_preferences",
     "sms_inbound",

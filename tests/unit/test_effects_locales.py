@@ -21,7 +21,9 @@ LONG = {
 }
 
 
-@pytest.mark.parametrize("key", ["effects.receipt", "effects.application"])
+@pytest.mark.parametrize(
+    "key", ["effects.receipt", "effects.receipt_partial", "effects.receipt_payoff", "effects.application"]
+)
 def test_effect_sms_fit_one_segment_in_every_language(key: str) -> None:
     catalog, problems = load_catalog(ROOT / "locales")
     assert problems == []
