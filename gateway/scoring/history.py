@@ -247,7 +247,7 @@ def decided_applications(engine: Engine) -> list[DecidedApplication]:
         scores: dict[str, int | None] = {}
         scored = (
             select(DecisionRow.reference, DecisionRow.score)
-            .where(DecisionRow.kind == "score")
+            .where(DecisionRow.kind == "score", DecisionRow.score.is_not(None))
             .order_by(DecisionRow.created_at, DecisionRow.id)
         )
         for reference, value in connection.execute(scored):
