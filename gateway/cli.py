@@ -19,6 +19,7 @@ from gateway.records import cli as records_cli
 from gateway.scoring import cli as scoring_cli
 from gateway.releases import cli as release_cli
 from gateway.staff import cli as staff_cli
+from gateway.staff.demo import console_banner
 from gateway.transcripts import Transcript
 
 DEV_BIND_ADDRESS = "127.0.0.1"
@@ -187,6 +188,7 @@ def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
     bin_dir = Path(sys.executable).parent  # the venv's: gunicorn, python and honcho for the Procfile
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     env["BIND_ADDRESS"] = env.get("BIND_ADDRESS") or DEV_BIND_ADDRESS  # the Procfile alone binds all interfaces
+    print(console_banner(f"http://{env['BIND_ADDRESS']}:{env.get('PORT') or 5000}/console/", settings.production))
     procfile = str(Path(__file__).resolve().parent.parent / "Procfile")
     os.execve(str(bin_dir / "honcho"), ["honcho", "start", "-f", procfile], env)
     return 0  # pragma: no cover

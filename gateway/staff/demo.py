@@ -69,3 +69,10 @@ def demo_staff_table() -> str:
     rows = [("Console login", "Role", "Password")] + [(u, r.value, p) for u, r, p in DEMO_STAFF]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+
+
+def console_banner(address: str, production: bool) -> str:
+    """What `make run` prints: where the console is, and (development only) the demo logins."""
+    if production:
+        return f"Console: {address} (log in with an account from `jembatan staff add`)"
+    return f"Console: {address}\nDemo console logins (development only, refused in production):\n{demo_staff_table()}"

@@ -27,7 +27,7 @@ from gateway.staff import (
     staff_for_api_key,
 )
 from gateway.staff.accounts import LOCKOUT, MAX_FAILED_LOGINS
-from gateway.staff.demo import DEMO_STAFF, DemoInProduction, seed_demo_staff
+from gateway.staff.demo import DEMO_STAFF, DemoInProduction, console_banner, seed_demo_staff
 from gateway.storage.migrate import upgrade
 from gateway.storage.staff_tables import audit_log
 from tests.banking_fixtures import FAST_HASHER, NOW, db_engine, pg_engine, sqlite_engine
@@ -176,3 +176,10 @@ def test_demo_staff_one_per_role_and_never_in_production(session: Session) -> No
         assert isinstance(found, Staff) and found.role is role
     with session.begin(), pytest.raises(DemoInProduction):
         seed_demo_staff(session, NOW, production=True, hasher=FAST_HASHER)
+
+
+def test_make_run_prints_the_console_and_its_demo_logins_in_development_only() -> None:
+    shown = console_banner("http://127.0.0.1:5000/console/", production=False)
+    assert "http://127.0.0.1:5000/console/" in shown
+    assert all(username in shown and password in shown for username, _role, password in DEMO_STAFF)
+    assert not any(password in console_banner("x", production=True) for _u, _r, password in DEMO_STAFF)
