@@ -71,7 +71,7 @@ def _open_application(call: BankCall, product: LoanProduct) -> Result | None:
 @guarded
 def tenors(call: BankCall) -> Result:
     """The product's tenors as a numbered menu, after the product is chosen. Categories: ok (tenors_text,
-    tenor_choices: {"1": months, ...}, tenor_count, tenor_question, product_name, min, max),
+    tenor_choices: {"1": months, ...}, tenor_count, tenor_question, product_name, amount_min, amount_max),
     open_application (reference, product_name, amount), unknown_product."""
     bank = call.services.bank
     product = resolve_product(bank.loan_products(), call.vars)
@@ -93,8 +93,8 @@ def tenors(call: BankCall) -> Result:
         "tenor_count": len(product.tenors),
         "tenor_question": call.services.text("loans.tenor_question." + ("harvest" if harvest else "month"), {}),
         "product_name": product.name(call.lang),
-        "min": Money(product.min_amount),
-        "max": Money(product.max_amount),
+        "amount_min": Money(product.min_amount),
+        "amount_max": Money(product.max_amount),
     }
     return Result("ok", data)
 
