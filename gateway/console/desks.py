@@ -8,7 +8,9 @@ the staff member's name. The modules are imported when a page is asked for.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -71,11 +73,26 @@ def complaint_action(reference: str, action: str) -> Response:
     return redirect(url_for("console.complaints"))
 
 
+def _stamp(locales_dir: Path, policy: Path) -> tuple[tuple[str, int], ...]:
+    files = [policy, *sorted(locales_dir.glob("*.yaml"))]
+    return tuple((str(p), p.stat().st_mtime_ns) for p in files if p.exists())
+
+
+@lru_cache(maxsize=2)
+def _texts_and_policy(locales_dir: Path, path: Path, _stamp: tuple[tuple[str, int], ...]) -> tuple[Any, Any, list[str]]:
+    """The catalogue and the reminder policy, read again only when a file changed."""
+    from gateway.i18n import load_catalog
+    from gateway.reminders.policy import read_policy
+
+    catalog, problems = load_catalog(locales_dir)
+    policy, policy_problems = read_policy(path.read_text(encoding="utf-8"), str(path))
+    return catalog, policy, [str(p) for p in problems + policy_problems]
+
+
 @bp.route("/reminders")
 @requires("reminders")
 def reminders() -> str:
-    from gateway.i18n import load_catalog
-    from gateway.reminders.policy import POLICY_FILE, read_policy
+    from gateway.reminders.policy import POLICY_FILE
     from gateway.reminders.preview import preview
 
     raw = request.args.get("day")
@@ -84,10 +101,8 @@ def reminders() -> str:
     except ValueError:
         abort(400)
     settings = runtime().settings
-    catalog, problems = load_catalog(settings.locales_dir)
     path = settings.menus_dir / POLICY_FILE
-    policy, policy_problems = read_policy(path.read_text(encoding="utf-8"), str(path))
-    problems = [str(p) for p in problems + policy_problems]
+    catalog, policy, problems = _texts_and_policy(settings.locales_dir, path, _stamp(settings.locales_dir, path))
     zones: list[tuple[str, list[Any]]] = []
     if policy is not None and not problems:
         lines = sorted(

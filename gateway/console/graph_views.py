@@ -7,6 +7,8 @@ would publish it, with the warnings and errors `jembatan menus check` prints).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -68,9 +70,7 @@ def release_of(name: str) -> tuple[Loaded | None, list[Problem]]:
     """The release a name stands for, and its problems (a folder's may make it unloadable: then None)."""
     menus, settings = runtime().menus, runtime().settings
     if name == FILES:
-        from gateway.operator_files import EXTRA_CHECKS
-
-        return collect(settings.menus_dir, settings.locales_dir, menus.registry, EXTRA_CHECKS)
+        return checked_files(snapshot(settings.menus_dir, settings.locales_dir).hash)
     found = _hash(name)
     loaded = menus.for_version(found)
     if loaded is None:
@@ -78,6 +78,19 @@ def release_of(name: str) -> tuple[Loaded | None, list[Problem]]:
         if loaded is None:
             return None, [Problem.parse(line) for line in lines]
     return loaded, check_menu(loaded.menu, loaded.catalog, menus.registry)
+
+
+@lru_cache(maxsize=4)
+def _checked(files_hash: str, menus_dir: Path, locales_dir: Path) -> tuple[Loaded | None, list[Problem]]:
+    from gateway.operator_files import EXTRA_CHECKS
+
+    return collect(menus_dir, locales_dir, runtime().menus.registry, EXTRA_CHECKS)
+
+
+def checked_files(files_hash: str) -> tuple[Loaded | None, list[Problem]]:
+    """`jembatan menus check` of the folder, once per content (the check takes the better part of a second)."""
+    settings = runtime().settings
+    return _checked(files_hash, settings.menus_dir, settings.locales_dir)
 
 
 def _graph(loaded: Loaded, problems: list[Problem], changes: ReleaseDiff | None = None) -> Graph:
