@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, insert, select, update
 
+from gateway.records.reading import read_connection
 from gateway.storage.record_tables import RecordSourceRow
 
 KEY_PREFIX = "jrs_"
@@ -63,7 +64,7 @@ def source_for_key(engine: Engine, key: str) -> str | None:
     """The source a presented key belongs to, or None (unknown, revoked or malformed)."""
     if not key.startswith(KEY_PREFIX) or len(key) > MAX_KEY_LENGTH:
         return None
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         return connection.scalar(
             select(RecordSourceRow.name).where(
                 RecordSourceRow.key_hash == key_digest(key), RecordSourceRow.revoked_at.is_(None)

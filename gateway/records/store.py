@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from gateway.records.files import RawRow
 from gateway.records.parse import BadRecord, RecordInput, parse_record
+from gateway.records.reading import read_connection
 from gateway.storage.ledger_tables import AccountRow, CustomerRow
 from gateway.storage.record_tables import ValueChainRecordRow
 
@@ -54,7 +55,7 @@ def match_customers(engine: Engine, rows: Sequence[RecordInput]) -> tuple[dict[s
     numbers = sorted({row.customer_number for row in rows if row.customer_number})
     by_phone: dict[str, int] = {}
     by_number: dict[str, int] = {}
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         for chunk in _chunks(phones, LOOKUP_CHUNK):
             query = select(CustomerRow.msisdn, CustomerRow.id).where(CustomerRow.msisdn.in_(chunk))
             by_phone.update({msisdn: cid for msisdn, cid in connection.execute(query)})
@@ -137,7 +138,7 @@ def _values(row: RecordInput, customer_id: int, key: str, source: str, now: date
 
 def _stored_hashes(engine: Engine, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         for chunk in _chunks(keys, LOOKUP_CHUNK):
             query = select(ValueChainRecordRow.row_hash).where(ValueChainRecordRow.row_hash.in_(chunk))
             found.update(connection.scalars(query))

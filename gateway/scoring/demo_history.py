@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, insert, select
 
+from gateway.records.reading import read_connection
 from gateway.scoring.demo_rows import (
     CHAINS,
     HISTORY_PREFIX,
@@ -86,7 +87,7 @@ def _loans(
 
 def seed_history(engine: Engine, now: datetime, loans: int = HISTORY_LOANS, seed: int = HISTORY_SEED) -> int:
     """Past borrowers and their closed loans, once (nothing when history customers exist); returns loans added."""
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         found = select(CustomerRow.id).where(CustomerRow.msisdn.like(f"{HISTORY_PREFIX}%")).limit(1)
         if connection.scalar(found) is not None:
             return 0

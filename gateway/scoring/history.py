@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, Engine, select
 
+from gateway.records.reading import read_connection
 from gateway.storage.ledger_tables import (
     AccountRow,
     ApplicationRow,
@@ -148,7 +149,7 @@ def load_histories(
     instalments: dict[int, list[PastInstalment]] = defaultdict(list)
     records: dict[int, list[ChainRecord]] = defaultdict(list)
     sms: dict[str, list[datetime]] = defaultdict(list)
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         for chunk in _chunks(ids):
             _customers(connection, chunk, customers)
             _savings(connection, chunk, savings)
@@ -189,7 +190,7 @@ def past_loans(engine: Engine) -> list[PastLoan]:
     """Every closed loan with the moment it was applied for and its outcome, oldest first."""
     worst: dict[int, int] = defaultdict(int)
     loans: list[tuple[int, int, datetime, str, int, str]] = []
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         query = (
             select(
                 LoanRow.id,
@@ -236,7 +237,7 @@ def decided_applications(engine: Engine) -> list[DecidedApplication]:
     with the score of their latest scoring run (gateway.decisions' tables)."""
     from gateway.storage.decision_tables import CaseRow, DecisionRow
 
-    with engine.connect() as connection:
+    with read_connection(engine) as connection:
         cases = connection.execute(
             select(CaseRow.reference, CaseRow.state, CustomerRow.value_chain, CustomerRow.place)
             .join(ApplicationRow, ApplicationRow.reference == CaseRow.reference)
