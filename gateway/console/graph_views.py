@@ -7,6 +7,7 @@ would publish it, with the warnings and errors `jembatan menus check` prints).
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,6 +94,24 @@ def checked_files(files_hash: str) -> tuple[Loaded | None, list[Problem]]:
     return _checked(files_hash, settings.menus_dir, settings.locales_dir)
 
 
+_DIFFS: dict[tuple[str, str], ReleaseDiff] = {}
+DIFFS_KEPT = 16
+_DIFFS_LOCK = threading.Lock()
+
+
+def _diff(old: Release, new: Release) -> ReleaseDiff:
+    """A release never changes under its hash, so neither does the diff of two (it reads every YAML file)."""
+    key = (old.hash, new.hash)
+    found = _DIFFS.get(key)
+    if found is None:
+        found = diff(old, new)
+        with _DIFFS_LOCK:
+            _DIFFS[key] = found
+            while len(_DIFFS) > DIFFS_KEPT:
+                _DIFFS.pop(next(iter(_DIFFS)))
+    return found
+
+
 def _graph(loaded: Loaded, problems: list[Problem], changes: ReleaseDiff | None = None) -> Graph:
     marks: dict[str, str] = {}
     if changes is not None:
@@ -125,7 +144,7 @@ def graph() -> str:
 @requires("graph")
 def graph_diff() -> str:
     a, b = _name(request.args.get("a")), _name(request.args.get("b"), FILES)
-    changes = diff(raw_release(a), raw_release(b))
+    changes = _diff(raw_release(a), raw_release(b))
     new, problems = release_of(b)
     svg = draw(_graph(new, problems, changes))[0] if new is not None else ""
     if new is None:
