@@ -23,7 +23,7 @@ import redis
 from gateway.banking.demo import DEMO_CUSTOMERS, seed
 from gateway.banking.ledger import SqlBank
 from gateway.dialog import Dialog
-from gateway.effects import Pending, pending_for
+from gateway.effects import SMS, Pending, pending_for
 from gateway.engine.api import Effect
 from gateway.menus import Loaded, MenuBook
 from gateway.runtime import AppServices, Runtime, connect_redis
@@ -68,7 +68,8 @@ class Recorder:
         return []  # nothing kept in Redis: the gateway's effects sweeper must never see a sandbox effect
 
     def apply(self, items: Sequence[Pending]) -> None:
-        self.sent.extend((item.to, str(item.effect.payload.get("body", ""))) for item in items)
+        """Only SMS are shown; other effects (a loan application's scoring) are dropped with the sandbox."""
+        self.sent.extend((item.to, str(item.effect.payload["body"])) for item in items if item.effect.kind == SMS)
 
 
 class Sandbox:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import secrets
 from dataclasses import asdict, dataclass, field
@@ -34,6 +35,7 @@ MAX_INPUT = 60
 INPUT_PATTERN = re.compile(r"[^\x00-\x1f\x7f]{0,60}")
 """What a handset can type: digits, * and #, and text on screens that ask for words."""
 HISTORY = 20
+SANDBOX_REDIS_SETTING = "CONSOLE_SANDBOX_REDIS_URL"
 
 
 @dataclass
@@ -56,9 +58,14 @@ class WalkState:
 
 
 def sandbox() -> Sandbox:
+    """The process's sandbox. In production its sessions need a Redis database of their own
+    (CONSOLE_SANDBOX_REDIS_URL): without one the simulator answers 503 rather than share the live one."""
     found = current_app.extensions.get(EXTENSION)
     if found is None:
-        found = current_app.extensions[EXTENSION] = Sandbox(runtime(), current_app.config.get("SANDBOX_REDIS_URL"))
+        own = current_app.config.get(SANDBOX_REDIS_SETTING) or os.environ.get(SANDBOX_REDIS_SETTING)
+        if own is None and runtime().settings.production:
+            abort(503)
+        found = current_app.extensions[EXTENSION] = Sandbox(runtime(), own)
     return cast(Sandbox, found)
 
 

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from gateway.banking.ledger import SqlBank
 from gateway.staff import Role, audit_entries
 from gateway.staff.accounts import MAX_FAILED_LOGINS
-from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine
+from gateway.staff.demo import DEMO_STAFF, seed_demo_staff
+from tests.banking_fixtures import FAST_HASHER, NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine
 from tests.console_support import PASSWORD, Browser, add_member, console_app
 
 
@@ -87,3 +88,15 @@ def test_an_open_redirect_after_login_is_refused(browser: Browser, db_engine: En
         "/console/login?next=//evil.example/x", data={"csrf_token": token, "username": "ana", "password": PASSWORD}
     )
     assert response.headers["Location"] == "/console/"
+
+
+def test_demo_passwords_never_open_the_console_in_production(
+    redis_client: redis.Redis, demo_bank: SqlBank, db_engine: Engine
+) -> None:
+    with Session(db_engine) as session, session.begin():
+        seed_demo_staff(session, NOW, production=False, hasher=FAST_HASHER)
+    username, _role, password = DEMO_STAFF[0]
+    production = Browser(console_app(demo_bank, db_engine, NOW, jembatan_env="production").test_client())
+    assert production.login(username, password).status_code == 401
+    development = Browser(console_app(demo_bank, db_engine, NOW).test_client())
+    assert development.login(username, password).status_code == 302

@@ -17,6 +17,7 @@ from gateway.console.sandbox import EXTENSION
 from gateway.i18n import format_money
 from gateway.staff import Role
 from tests.banking_fixtures import NOW, bank, demo_bank, sqlite_engine
+from tests.conftest import redis_test_url
 from tests.console_support import Browser, add_member, console_app
 
 WALK = re.compile(r'name="walk" value="([^"]+)"')
@@ -99,3 +100,16 @@ def test_a_tampered_walk_or_an_unknown_number_is_refused(browser: Browser) -> No
     dial = {"phone": "+6281111111111", "lang": "", "release": ""}
     assert browser.post("/console/simulator/dial", dial, token_page).status_code == 400
     assert browser.post("/console/simulator/send", {"walk": phone.walk, "input": "\x00"}, token_page).status_code == 400
+
+
+def test_in_production_the_simulator_needs_a_redis_database_of_its_own(
+    redis_client: redis.Redis, demo_bank: SqlBank, db_engine: Engine
+) -> None:
+    app = console_app(demo_bank, db_engine, NOW, jembatan_env="production")
+    add_member(db_engine, "ana", Role.OPERATOR, NOW)
+    browser = Browser(app.test_client())
+    assert browser.login("ana").status_code == 302
+    assert browser.page("/console/simulator")[0] == 503
+    app.config["CONSOLE_SANDBOX_REDIS_URL"] = redis_test_url()
+    assert browser.page("/console/simulator")[0] == 200
+    app.extensions[EXTENSION].close()
