@@ -11,6 +11,7 @@ channel use are used only with the customer's consent; without it those features
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,6 +23,9 @@ from gateway.scoring.history import DEPOSIT_KIND, CustomerHistory
 DAYS_PER_MONTH = 30
 NO_RECORDS = "no_records"
 NO_CONSENT = "no_consent"
+SELLING_CYCLE_DAYS = {"milk_delivery": 30, "seaweed_sale": 45, "patchouli_sale": 90}
+"""How often each kind of record is expected: the cooperative pays for milk monthly; seaweed is harvested
+about every 45 days; patchouli is distilled and sold about every 90."""
 RECORDS_LOOKBACK_DAYS = 365
 """A customer whose newest value-chain record is older than this has `no_records`."""
 
@@ -146,6 +150,19 @@ def delivery_months(history: CustomerHistory, window: Window, as_of: datetime) -
     return float(len({_bucket(days_ago) for days_ago, _ in _records_in(history, window, as_of)}))
 
 
+def delivery_regularity(history: CustomerHistory, window: Window, as_of: datetime) -> FeatureValue:
+    """Share of the window's selling cycles with at least one delivery or sale, by the customer's kind of
+    record: milk is paid monthly, seaweed harvested about every 45 days, patchouli oil sold about every 90.
+    Unlike `delivery_months`, a patchouli farmer selling every harvest scores as regular as a dairy farmer."""
+    kinds = Counter(record.kind for record in history.records)
+    if not kinds:
+        return None
+    cycle = SELLING_CYCLE_DAYS.get(kinds.most_common(1)[0][0], DAYS_PER_MONTH)
+    expected = max(window.days // cycle, 1)
+    covered = {days_ago // cycle for days_ago, _ in _records_in(history, window, as_of) if days_ago // cycle < expected}
+    return round(len(covered) / expected, 4)
+
+
 def monthly_income(history: CustomerHistory, window: Window, as_of: datetime) -> FeatureValue:
     """Payments in the value-chain records over the window, per month, in rupiah."""
     months = max(window.days / DAYS_PER_MONTH, 1)
@@ -169,6 +186,7 @@ FEATURE_KINDS: dict[str, FeatureKind] = {
     "late_instalments": FeatureKind(late_instalments, Source.OWN, WindowUnit.MONTHS),
     "sms_use": FeatureKind(sms_use, Source.CHANNEL, WindowUnit.DAYS),
     "delivery_months": FeatureKind(delivery_months, Source.VALUE_CHAIN, WindowUnit.MONTHS),
+    "delivery_regularity": FeatureKind(delivery_regularity, Source.VALUE_CHAIN, WindowUnit.MONTHS),
     "monthly_income": FeatureKind(monthly_income, Source.VALUE_CHAIN, WindowUnit.MONTHS),
 }
 """Every feature a scorecard may name, with where it comes from and how its window is counted."""

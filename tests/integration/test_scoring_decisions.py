@@ -35,11 +35,11 @@ def test_records_with_consent_approve_within_the_limit_and_lacking_them_refers(d
     assert (approved.outcome, approved.consent) == (PolicyOutcome.APPROVE, True)
     assert approved.reasons == ("savings_irregular", "channel_little_use")  # what kept the score down, even so
     assert approved.scorecard_version.startswith("sc-") and approved.policy_version.startswith("dp-")
-    assert approved.features["delivery_months"] == 12 and approved.points["delivery_months"] == 60
+    assert approved.features["delivery_regularity"] == 1.0 and approved.points["delivery_regularity"] == 60
 
     without_consent = submit(demo_bank, desk, SEAWEED.msisdn, "seaweed_harvest", 600_000, 3, consent=False)
     referred = score(desk, without_consent)
-    assert (referred.outcome, referred.reasons[0], referred.features["delivery_months"]) == (
+    assert (referred.outcome, referred.reasons[0], referred.features["delivery_regularity"]) == (
         PolicyOutcome.REFER,
         "no_records",
         None,

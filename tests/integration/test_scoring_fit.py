@@ -91,7 +91,7 @@ def test_demo_farmers_score_from_their_records_and_a_farmer_without_records_is_r
         request = ScoringRequest(customer.id, "dairy_cow", 2_000_000, NOW, consent=True)
         results[who.name] = score_one(db_engine, card, policy, request)
     dairy, maria = results[DAIRY.name], results[UNREGISTERED.name]
-    assert dairy.features.has_records and dairy.result.values["delivery_months"] == 12
+    assert dairy.features.has_records and dairy.result.values["delivery_regularity"] == 1.0
     assert (maria.features.flags, maria.outcome.outcome, maria.outcome.reasons[0]) == (
         ("no_records",),
         Decision.REFER,

@@ -10,6 +10,7 @@ from gateway.scoring.features import (
     average_balance,
     compute_features,
     delivery_months,
+    delivery_regularity,
     deposit_months,
     late_instalments,
     monthly_income,
@@ -87,3 +88,14 @@ def test_records_older_than_a_year_are_no_records() -> None:
     stale = customer(2, records=old.records[:1])
     features = compute_features(stale, [("m", "delivery_months", YEAR)], AS_OF, True)
     assert (features.has_records, features.values["m"]) == (False, None)
+
+
+def test_delivery_regularity_counts_selling_cycles_of_the_value_chain() -> None:
+    every_harvest = customer(1, records=chain_records("patchouli_sale", 90, 4, 4_000_000))  # days 3, 93, 183, 273
+    every_month = customer(2, records=chain_records("milk_delivery", 30, 12, 1_000_000))
+    half_the_months = customer(3, records=chain_records("milk_delivery", 60, 6, 1_000_000))
+    assert delivery_regularity(every_harvest, YEAR, AS_OF) == 1.0
+    assert delivery_months(every_harvest, YEAR, AS_OF) == 4  # the older feature: a season's sale looks irregular
+    assert delivery_regularity(every_month, YEAR, AS_OF) == 1.0
+    assert delivery_regularity(half_the_months, YEAR, AS_OF) == 0.5
+    assert delivery_regularity(customer(4), YEAR, AS_OF) is None

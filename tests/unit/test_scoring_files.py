@@ -29,9 +29,9 @@ def _line_of(text: str, fragment: str) -> int:
         ("{below: 6, points: 25", "{below: 2, points: 25", "features.deposit_months bands' 'below' do not rise"),
         ("window: {days: 90}", "window: {months: 3}", "features.sms_use.window must be {days: N}"),
         (
-            "window: {months: 12}\n      bands:\n        - {below: 4",
-            "window: {months: 99}\n      bands:\n        - {below: 4",
-            "features.delivery_months.window is 99 months",
+            "window: {months: 12}\n      bands:\n        - {below: 0.35",
+            "window: {months: 99}\n      bands:\n        - {below: 0.35",
+            "features.delivery_regularity.window is 99 months",
         ),
         ("    sms_use:", "    sms_used:", "features.sms_used names no known feature 'sms_used'"),
         (
