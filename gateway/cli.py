@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from gateway import access_cli
+from gateway.complaints import cli as complaints_cli
 from gateway.config import Settings
 from gateway.decisions import cli as decisions_cli
 from gateway.engine.problems import Problem, errors, warnings
@@ -217,6 +218,7 @@ def parser() -> argparse.ArgumentParser:
     records_cli.add_commands(sub)  # records import, records key add|revoke
     scoring_cli.add_commands(sub)  # scoring fit, scoring report
     staff_cli.add_commands(sub)  # staff add|disable|api-key|list
+    complaints_cli.add_commands(sub)  # complaints list|show|answer|extend
     decisions_cli.add_commands(sub)  # applications list|show|approve|decline|disburse|rescore|reasons
     reminders = sub.add_parser("reminders", help="repayment reminders").add_subparsers(
         dest="rem_command", required=True

@@ -5,7 +5,7 @@ One explicit registry, so a name in a menu can be grepped to its function.
 
 from __future__ import annotations
 
-from handlers import applications, customer, loans, pin, repay, savings, sms_banking
+from handlers import applications, complaints, customer, loans, pin, repay, savings, sms_banking
 from handlers._common import BankHandler
 
 REGISTRY: dict[str, BankHandler] = {
@@ -35,6 +35,7 @@ REGISTRY: dict[str, BankHandler] = {
     "sms_banking.status": sms_banking.status,
     "sms_banking.enable": sms_banking.enable,
     "sms_banking.disable": sms_banking.disable,
+    "complaints.open": complaints.open_complaint,
 }
 
 __all__ = ["REGISTRY"]

@@ -20,6 +20,7 @@ from gateway.banking.access import ActivationOutcome as ActivationOutcome
 from gateway.banking.access import PinCheck as PinCheck
 from gateway.banking.access import PinOutcome as PinOutcome
 from gateway.banking.due_records import BorrowerInstalment, DueQuery
+from gateway.complaints.records import ComplaintRequest, OpenedComplaint
 from gateway.banking.loan_terms import EarlyPayoff as EarlyPayoff
 from gateway.banking.loan_terms import InterestKind as InterestKind
 from gateway.banking.loan_terms import LateFeeRule as LateFeeRule
@@ -305,3 +306,5 @@ class Bank(Protocol):
     def borrower_time_zones(self) -> list[str]: ...  # for reminders, as `due_instalments` (DueInstalments)
 
     def due_instalments(self, query: DueQuery, page_size: int) -> Iterator[list[BorrowerInstalment]]: ...
+
+    def open_complaint(self, request: ComplaintRequest) -> OpenedComplaint: ...  # gateway/complaints/records.py

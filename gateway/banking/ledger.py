@@ -27,6 +27,7 @@ from gateway.banking.lending import Lending
 from gateway.banking.pins import MAX_PIN_ATTEMPTS, is_weak_pin
 from gateway.banking.repayments import Repayments
 from gateway.banking.store import log, peppered
+from gateway.complaints.tickets import ComplaintTickets
 from gateway.phones import mask_msisdn
 from gateway.storage.ledger_tables import AccountRow, CustomerRow, SavingsTxRow
 
@@ -47,7 +48,7 @@ ACCOUNT_BY_MSISDN = (
 )
 
 
-class SqlBank(Lending, Repayments, CustomerAccess, DueReads):
+class SqlBank(Lending, Repayments, CustomerAccess, DueReads, ComplaintTickets):
     """`SqlBank(engine)`; products default to `menus/products.yaml`. Implements `interface.Bank`."""
 
     # --- customers ------------------------------------------------------------------------------

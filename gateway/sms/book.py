@@ -17,6 +17,7 @@ class ArgKind(str, Enum):
     AMOUNT = "amount"  # rupiah, parsed with gateway.money.parse_amount
     NUMBER = "number"  # a whole number such as a tenor in months
     CHOICE = "choice"  # one of a fixed set of words, each with aliases
+    TEXT = "text"  # the rest of the message as typed (a complaint); only as the last argument
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,9 @@ WORST_CASE: dict[str, str] = {
     "every_text": "tiap 120 hari, saat panen",
     "plan_text": "11 x Rp99.999.999, lalu Rp999.999.999 pada panen terakhir",
     "first_due": "30 Sept 2026",
+    # complaints (handlers/complaints.py)
+    "ticket": "ADU-2026-000123",
+    "answer_due": "30 Sept 2026",
 }
 """The longest value each placeholder of an SMS text can take."""
 

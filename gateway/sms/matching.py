@@ -86,7 +86,11 @@ def analyse(book: KeywordBook, body: str) -> tuple[MatchResult, list[Token], fro
     args: dict[str, Any] = {}
     position = 1
     for spec in keyword.args:
-        value, used = _read_arg(spec, tokens[position:])
+        if spec.kind is ArgKind.TEXT:  # the rest as typed, punctuation included
+            rest = body[tokens[position].start :].strip() if position < len(tokens) else ""
+            value, used = (rest or None), len(tokens) - position
+        else:
+            value, used = _read_arg(spec, tokens[position:])
         if value is None:
             if spec.optional:
                 continue

@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
+import gateway.storage.complaint_tables
 import gateway.storage.decision_tables
 import gateway.storage.record_tables  # noqa: F401  (its tables on the metadata)
 import gateway.storage.repayment_tables
@@ -32,6 +33,7 @@ LEDGER_TABLES = {
     "sms_preferences",
     "sms_inbound",
     "reminders",
+    "complaints",
     "loan_consents",
     "loan_cases",
     "loan_decisions",

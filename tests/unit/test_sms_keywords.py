@@ -154,7 +154,7 @@ def test_unknown_arg_kind_and_missing_fields() -> None:
     )
     found = problems(text)
     assert found == [
-        "menus/sms.yaml:11: unknown argument kind 'money' in 'bayar' — use one of: amount, number, choice",
+        "menus/sms.yaml:11: unknown argument kind 'money' in 'bayar' — use one of: amount, number, choice, text",
         "menus/sms.yaml:13: keyword 'broken' has no word — add word: followed by one word, e.g. SALDO",
         "menus/sms.yaml:14: a synonym of 'broken' needs one word of letters or digits, not 'X Y' — "
         "write a single word without spaces or punctuation, e.g. SALDO",

@@ -193,3 +193,10 @@ def test_the_fuzzy_rule_never_guesses_between_synonyms_of_one_keyword() -> None:
 )
 def test_osa_distance(a: str, b: str, distance: int) -> None:
     assert osa_distance(a, b) == distance
+
+
+def test_a_text_argument_takes_the_rest_as_typed(book: KeywordBook) -> None:
+    found = matched(book, "  pengaduan   Angsuran Okt. sudah dibayar, tapi ditagih lagi!  ")
+    assert found.keyword.name == "pengaduan"
+    assert found.args["complaint_text"] == "Angsuran Okt. sudah dibayar, tapi ditagih lagi!"
+    assert isinstance(match(book, "PENGADUAN"), BadArgs)  # no text: the usage reply

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import gateway.storage.complaint_tables
 import gateway.storage.decision_tables
 import gateway.storage.record_tables
 import gateway.storage.reminder_tables
