@@ -14,6 +14,8 @@ MAX_BAD_ROWS_SHOWN = 200
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     from gateway.records.files import UnreadableFile, read_rows
     from gateway.records.parse import latest_today
     from gateway.records.store import import_rows
@@ -32,6 +34,10 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     now = datetime.now(UTC)
     try:
         report = import_rows(engine, rows, args.source, now, latest_today(now))
+    except DBAPIError as exc:
+        cause = type(exc.orig).__name__
+        print(f"the database failed ({cause}); is it migrated? (jembatan db upgrade)", file=sys.stderr)
+        return 1
     finally:
         engine.dispose()
     for bad in report.bad[:MAX_BAD_ROWS_SHOWN]:

@@ -23,6 +23,7 @@ MAX_QUANTITY = Decimal(100_000)  # litres or kg in one record
 MAX_AMOUNT = 10_000_000_000  # rupiah in one record
 MAX_TEXT = 100
 MAX_REFERENCE = 60
+MAX_SHOWN = 30
 OLDEST_DAY = date(2000, 1, 1)
 EASTERNMOST_ZONE = "Asia/Jayapura"
 _RUPIAH = re.compile(r"^(\d+|\d{1,3}(\.\d{3})+)$")
@@ -90,13 +91,18 @@ def _text(raw: dict[str, Any], key: str) -> str:
     return str(value).strip()
 
 
+def _shown(text: str) -> str:
+    """A wrong value as the report repeats it: quoted, and cut short (reports are printed and logged)."""
+    return repr(text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "...")
+
+
 def _kind(raw: dict[str, Any]) -> RecordKind:
     text = _text(raw, "kind").lower()
     try:
         return RecordKind(text)
     except ValueError:
         choices = ", ".join(kind.value for kind in RecordKind)
-        raise BadRecord(f"kind is {text!r}; use one of {choices}") from None
+        raise BadRecord(f"kind is {_shown(text)}; use one of {choices}") from None
 
 
 def _customer(raw: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -117,7 +123,7 @@ def _day(raw: dict[str, Any], today: date) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise BadRecord(f"date is {text!r}; write it as YYYY-MM-DD") from None
+        raise BadRecord(f"date is {_shown(text)}; write it as YYYY-MM-DD") from None
     if not OLDEST_DAY <= day <= today:
         raise BadRecord(f"date {day} is in the future or before {OLDEST_DAY.year}")
     return day
@@ -129,7 +135,7 @@ def _quantity(raw: dict[str, Any], kind: RecordKind) -> int:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise BadRecord(f"{key} is {text!r}, not a number (a {kind.value} is measured in {key})") from None
+        raise BadRecord(f"{key} is {_shown(text)}, not a number (a {kind.value} is measured in {key})") from None
     if not value.is_finite() or not 0 < value <= MAX_QUANTITY:
         raise BadRecord(f"{key} must be more than 0 and at most {MAX_QUANTITY}")
     return int((value * 1000).to_integral_value())

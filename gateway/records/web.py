@@ -3,7 +3,7 @@
 Body: a JSON array of records, or `{"records": [...]}` (fields: gateway/records/parse.py). The key comes
 as `Authorization: Bearer <key>` (or `X-Api-Key`). Answers 200 with what was added, already stored and
 refused (by item number); 422 when every item was refused; 400 for a body that is not such JSON; 401
-without a valid key; 413 for a body over the app's request limit.
+without a valid key; 413 for a body over the app's request limit; 503 when the database fails.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from gateway.records.files import RawRow
 from gateway.records.keys import source_for_key
@@ -41,6 +43,14 @@ def post_records() -> tuple[Response, int]:
     engine = current_app.extensions["jembatan"].db_engine
     if engine is None:
         return _error(503, "no database configured")
+    try:
+        return _post(engine)
+    except DBAPIError as exc:
+        log.warning("records: the database failed (%s)", type(exc.orig).__name__ if exc.orig else type(exc).__name__)
+        return _error(503, "the database is not available; send the records again later")
+
+
+def _post(engine: Engine) -> tuple[Response, int]:
     source = source_for_key(engine, _presented_key())
     if source is None:
         return _error(401, "a valid source key is required (Authorization: Bearer <key>)")

@@ -181,3 +181,18 @@ def test_hostile_bodies_get_a_4xx_never_a_500(
 def test_no_key_or_a_wrong_one_is_refused(records_client: FlaskClient) -> None:
     assert records_client.post("/records", json=[]).status_code == 401
     assert records_client.post("/records", json=[], headers={"Authorization": "Bearer jrs_nope"}).status_code == 401
+
+
+def test_a_database_without_the_tables_is_a_503_and_a_plain_message(
+    sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = Flask(__name__)
+    app.extensions["jembatan"] = SimpleNamespace(db_engine=sqlite_engine)  # never migrated
+    app.register_blueprint(records_web.bp)
+    answer = app.test_client().post("/records", json=[{}], headers={"Authorization": "Bearer jrs_" + "k" * 40})
+    assert answer.status_code == 503
+    path = tmp_path / "koperasi.csv"
+    path.write_text(CSV.format(dairy_number="1"), encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", str(sqlite_engine.url))
+    assert _run("records", "import", str(path)) == 1
+    assert "is it migrated?" in capsys.readouterr().err

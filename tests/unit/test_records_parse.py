@@ -88,3 +88,9 @@ def test_json_arrays_and_json_lines_carry_the_line_each_record_starts_on() -> No
     assert [row.fields for row in wrapped] == [{"kind": "a"}]
     with pytest.raises(UnreadableFile):
         json_rows('[{"kind": "a"} {"kind": "b"}]')
+
+
+def test_a_long_wrong_value_is_repeated_only_in_part() -> None:
+    with pytest.raises(BadRecord) as refused:
+        parse_record({**MILK, "kind": "x" * 500}, TODAY)
+    assert len(str(refused.value)) < 120 and "xxx...'" in str(refused.value)
