@@ -109,8 +109,12 @@ def _tenor(vars_: Mapping[str, Any]) -> int:
 
 
 def _request(call: BankCall, bank: Bank) -> tuple[LoanProduct | None, int, int, Result | None]:
-    """The product, amount and tenor from the session, or the Result that refuses them."""
+    """The product, amount and tenor from the session, or the Result that refuses them. A product not
+    offered to the customer (its value chains or branches changed since the menu) is an unknown one."""
     product = resolve_product(bank.loan_products(), call.vars)
+    customer = bank.customer_by_msisdn(call.msisdn)
+    if product and customer and not product.serves(customer.value_chain, customer.place):
+        product = None
     amount, tenor = as_int(call.vars.get("amount")) or 0, _tenor(call.vars)
     problem = loan_request_problem(product, amount, tenor)
     if product is None or problem is LoanRequestProblem.UNKNOWN_PRODUCT:
