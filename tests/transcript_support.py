@@ -32,7 +32,8 @@ WILDCARDS = {"<ref>": r"[A-Z0-9]{6,16}"}
 
 
 def demo_app(database_path: Path, setup: dict[str, Any] | None = None) -> Flask:
-    """The real menus on a freshly seeded demo bank. `setup: {leave_balance: {phone: rupiah}}` adjusts it."""
+    """The real menus on a freshly seeded demo bank. `setup: {leave_balance: {phone: rupiah}}` adjusts it;
+    `days_later: N` walks it N days after the seeding (instalments fall overdue, late fees accrue)."""
     url = f"sqlite:///{database_path}"
     engine = make_engine(url)
     upgrade(engine)
@@ -45,7 +46,8 @@ def demo_app(database_path: Path, setup: dict[str, Any] | None = None) -> Flask:
     access_setup(bank, setup or {})
     customer_setup(bank, setup or {})
     settings = Settings(redis_url=redis_test_url(), database_url=url, secret_key="test-secret", retry_wait_s=1.0)
-    runtime = build_runtime(settings, clock=lambda: CLOCK, bank=bank, db_engine=engine)
+    walked_at = CLOCK + timedelta(days=int((setup or {}).get("days_later", 0)))
+    runtime = build_runtime(settings, clock=lambda: walked_at, bank=bank, db_engine=engine)
     return create_app(runtime=runtime)
 
 
