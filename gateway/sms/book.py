@@ -53,6 +53,9 @@ class Keyword:
     """A handler that changes nothing, run before the one-time code is sent: on `ok` its data fill the
     `preview` reply, which carries the code, so the customer confirms what she read by repeating the
     command with it (PINJAM's quote); any other category is answered as the keyword says, with no code."""
+    open_to_all: bool = False
+    """Any sender may use it, a stranger or a locked customer included, SMS banking on or off: it shows no
+    money and moves none (PENGADUAN: a complaint channel must not sit behind the PIN)."""
 
     @property
     def words(self) -> tuple[str, ...]:

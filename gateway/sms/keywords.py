@@ -14,7 +14,18 @@ from gateway.sms.textmatch import fold, tokenize, within_one_edit
 from gateway.yamlsource import LineMap, OperatorFileError, ProblemLines, YamlError, display_path, read_yaml
 
 KEYWORD_FIELDS = frozenset(
-    {"word", "synonyms", "handler", "args", "requires_auth", "replies", "exact", "multi_segment", "preview"}
+    {
+        "word",
+        "synonyms",
+        "handler",
+        "args",
+        "requires_auth",
+        "replies",
+        "exact",
+        "multi_segment",
+        "preview",
+        "open_to_all",
+    }
 )
 EXACT_HANDLERS = frozenset({"sms.opt_out"})
 """Keywords with these handlers match only exactly, whatever the YAML says: an opt-out by typo is wrong."""
@@ -101,7 +112,13 @@ def _keyword(name: str, node: Any, table: LineMap, problems: ProblemLines) -> Ke
             f"keyword '{name}' needs 'handler: module.function'",
             "name the handler as in handlers.REGISTRY, e.g. savings.balance",
         )
-    flags = {flag: _flag(node, flag, problems) for flag in ("requires_auth", "exact", "multi_segment")}
+    flags = {flag: _flag(node, flag, problems) for flag in ("requires_auth", "exact", "multi_segment", "open_to_all")}
+    if flags["open_to_all"] and flags["requires_auth"]:
+        problems.add(
+            node.line_of("open_to_all"),
+            f"keyword '{name}' is open to all but requires a code",
+            "a keyword that shows money or moves it is not open_to_all",
+        )
     args = _args(node, name, problems)
     replies = _replies(node, name, bool(args), problems)
     if len(problems) > before or word is None:
@@ -109,7 +126,9 @@ def _keyword(name: str, node: Any, table: LineMap, problems: ProblemLines) -> Ke
     exact = flags["exact"] or handler in EXACT_HANDLERS
     preview = _preview(node, name, flags["requires_auth"], replies, problems)
     auth, multi = flags["requires_auth"], flags["multi_segment"]
-    return Keyword(name, word, synonyms, str(handler), args, auth, replies, line, exact, multi, preview)
+    return Keyword(
+        name, word, synonyms, str(handler), args, auth, replies, line, exact, multi, preview, flags["open_to_all"]
+    )
 
 
 def _preview(node: LineMap, name: str, requires_auth: bool, replies: Any, problems: ProblemLines) -> str:

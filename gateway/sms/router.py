@@ -103,6 +103,8 @@ class Dispatcher:
         self, sms: InboundSms, found: Match, customer: Customer | None, lang: str, book: KeywordBook
     ) -> Decision:
         name = found.keyword.name
+        if found.keyword.open_to_all:
+            return self._run(sms, found, lang, book)
         if customer is None:
             return Decision("not_registered", name, SmsReply("sms.not_registered"), lang)
         if customer.locked:

@@ -185,7 +185,7 @@ def test_unknown_fields_are_refused() -> None:
     found = problems(MINIMAL.replace("    handler: sms.help\n", "    handler: sms.help\n    synonym: [HELP]\n"))
     assert found == [
         "menus/sms.yaml:6: unknown field 'synonym' in keyword 'help' — "
-        "use only args, exact, handler, multi_segment, preview, replies, requires_auth, synonyms, word"
+        "use only args, exact, handler, multi_segment, open_to_all, preview, replies, requires_auth, synonyms, word"
     ]
 
 
@@ -265,3 +265,23 @@ def test_check_reports_an_unregistered_preview(tmp_path: Path) -> None:
     path.write_text(PREVIEWED, encoding="utf-8")
     found = [str(p) for p in check_keywords(path, known_handlers={"sms.help", "loans.apply"})]
     assert any("handler 'loans.offer' is not registered" in p for p in found), found
+
+
+def test_open_to_all_is_for_keywords_without_a_code() -> None:
+    text = (
+        MINIMAL
+        + """\
+  pengaduan:
+    word: PENGADUAN
+    handler: complaints.open
+    open_to_all: true
+    requires_auth: true
+    replies: {ok: complaints.sms.ack}
+"""
+    )
+    assert problems(text) == [
+        "menus/sms.yaml:10: keyword 'pengaduan' is open to all but requires a code — "
+        "a keyword that shows money or moves it is not open_to_all"
+    ]
+    shipped = load_keywords(ROOT / "menus" / "sms.yaml")
+    assert [k.name for k in shipped.keywords if k.open_to_all] == ["pengaduan"]
