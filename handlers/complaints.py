@@ -39,6 +39,7 @@ def open_complaint(call: BankCall) -> Result:
         idempotency_key=f"complaint:{call.idempotency_key}",
         now=call.services.now(),
         call_back=call_back,
+        lang=call.lang,
     )
     opened = call.services.bank.open_complaint(request)
     data = {"ticket": opened.reference, "answer_due": opened.answer_due}

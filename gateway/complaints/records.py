@@ -44,6 +44,8 @@ class ComplaintRequest:
     """The hop's or message's key: a retried request opens no second ticket."""
     now: datetime
     call_back: bool = False
+    lang: str = ""
+    """The language the caller uses now (the answer SMS is in it); empty: the customer's stored one."""
 
 
 @dataclass(frozen=True)

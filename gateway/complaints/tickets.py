@@ -71,7 +71,7 @@ def open_ticket(db: Session, request: ComplaintRequest, sender: Sender, calendar
             number=number,
             msisdn=request.msisdn,
             customer_id=sender.customer_id,
-            lang=sender.lang,
+            lang=request.lang or sender.lang,
             tz=tz,
             channel=request.channel.value,
             topic=request.topic.value,

@@ -4,6 +4,7 @@ the answer by SMS through the outbox, and no complaint text or whole number in t
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from gateway.complaints.service import (
     get_complaint,
     list_complaints,
 )
+from gateway.engine.api import Call
+from gateway.engine.host import LocalizedServices
+from gateway.i18n import load_catalog
 from gateway.sms.outbox import enqueue_outbox, set_opt_out
 from gateway.storage.db import make_engine
 from gateway.storage.migrate import upgrade
@@ -32,6 +36,7 @@ from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, s
 from tests.conftest import redis_test_url
 from tests.sms_support import Clock, SmsPhone, make_world, worker_context_reset
 
+ROOT = Path(__file__).resolve().parents[2]
 FRIDAY = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)  # 10:00 WIB, Friday 4 December 2026
 STRANGER = "+6281299990000"
 TEXT = "Angsuran Oktober sudah dibayar di kantor tapi tercatat terlambat"
@@ -151,3 +156,40 @@ def test_the_cli_lists_shows_answers_and_extends(
     assert main(["complaints", "extend", second.reference, "--reason", "Perlu cek cabang.", "--staff", "budi"]) == 0
     assert "new deadline" in capsys.readouterr().out
     assert main(["complaints", "show", "ADU-1999-000001"]) == 1
+
+
+@dataclass(frozen=True)
+class Host:
+    bank: SqlBank
+
+    def now(self) -> datetime:
+        return FRIDAY
+
+
+def test_over_ussd_the_acknowledgement_also_goes_by_sms_in_her_language(bank: SqlBank) -> None:
+    catalog, problems = load_catalog(ROOT / "locales")
+    assert problems == []
+    call = Call(
+        msisdn=STRANGER,
+        lang="en",
+        channel="ussd",
+        session_id="s1",
+        idempotency_key="s1:3:complaint_text",
+        services=LocalizedServices(Host(bank), catalog, "en"),
+        vars={"complaint_topic": "2", "complaint_text": "1"},
+        value="1",
+    )
+    result = REGISTRY["complaints.open"](call)
+    assert result.category == "ok" and result.data == {"ticket": "ADU-2026-000001", "answer_due": date(2026, 12, 16)}
+    (effect,) = result.effects
+    assert effect.kind == "sms" and effect.payload["key"] == "complaint:ADU-2026-000001"
+    assert effect.payload["body"] == (
+        "Complaint ADU-2026-000001 received by Bank Desa. Answer by 16 Dec 2026. "
+        "Not satisfied? Kontak OJK 157 or LAPS SJK."
+    )
+    with Session(bank.engine) as db:
+        view = get_complaint(db, "ADU-2026-000001", now=FRIDAY)
+        assert view is not None and view.call_back and view.text == "" and view.topic == "costs"
+        answer_complaint(db, view.reference, "We will call you tomorrow.", "siti", FRIDAY)
+        sms = db.scalar(select(OutboxRow).where(OutboxRow.purpose == "complaint"))
+        assert sms is not None and sms.body.startswith("Answer to complaint ADU-2026-000001 from Bank Desa: We will")
