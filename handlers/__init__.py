@@ -24,7 +24,6 @@ REGISTRY: dict[str, BankHandler] = {
     "loans.apply": loans.apply,
     "loans.mine": loans.mine,
     "loans.schedule": loans.schedule,
-    "applications.register": applications.register,
     "applications.find": applications.find,
     "applications.withdraw": applications.withdraw,
     "repay.next": repay.next_due,

@@ -1,8 +1,8 @@
 """The customer's side of a loan decision: consent to use her records, and withdrawing an application.
 
-Session vars read: `consent` ("1" yes, "2" no, or YA/TIDAK from SMS), `reference` (the application the
-loan flow just submitted, or the one `applications.open` found). Both hand their work to gateway.decisions
-as effects after commit (gateway/decisions/intake.py): nothing here writes.
+Session vars read: `consent` ("1" yes, "2" no, or YA/TIDAK from SMS) and `reference` (the application to
+withdraw). Both hand their work to gateway.decisions as effects after commit (gateway/decisions/intake.py):
+nothing here writes.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from gateway.engine.api import Effect, Result
 from gateway.money import Money
 from handlers._common import BankCall, guarded
 
-CONSENT_TEXT = "decisions.consent.ask"
+CONSENT_TEXT = ("decisions.consent.ask", "decisions.consent.sms")
 YES = frozenset({"1", "ya", "y", "yes", "setuju", "boleh"})
 NO = frozenset({"2", "tidak", "tdk", "no", "n"})
 WITHDRAWABLE = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED})
@@ -27,29 +27,28 @@ def consent_answer(value: object) -> bool | None:
 
 
 def wording_version(call: BankCall) -> str:
-    """The consent wording the customer saw: her language and a digest of the text, so a change of the words
-    in the locales is a new version without anyone remembering to bump one."""
-    text = call.services.text(CONSENT_TEXT, {})
+    """The consent wording the customer saw (the USSD screen or the SMS sentence): her language and a digest
+    of the text, so a change of the words in the locales is a new version without anyone bumping one."""
+    text = call.services.text(CONSENT_TEXT[call.channel == "sms"], {})
     return f"{call.lang}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
-@guarded
-def register(call: BankCall) -> Result:
-    """After `loans.submit` (or `loans.apply`) said ok: tell the decisions about the application and the
-    consent answer; they score it after commit. Category: ok (always; the application is already in)."""
-    reference = str(call.vars.get("reference") or "")
-    if not reference:
-        return Result("ok")
+def decision_effects(call: BankCall, reference: str) -> tuple[Effect, ...]:
+    """What `loans.submit` adds to its result: the application and the consent answer, for the decisions to
+    store and score after commit (gateway/decisions/intake.py)."""
+    consent = consent_answer(call.vars.get("consent"))
+    if consent is None and call.channel == "sms":  # the quote asked: no YA before the code is a no
+        consent = False
     payload = {
         "key": f"application:{reference}:decision",
         "reference": reference,
         "channel": call.channel,
         "lang": call.lang,
-        "consent": consent_answer(call.vars.get("consent")),
+        "consent": consent,
         "consent_version": wording_version(call),
         "answered_at": call.services.now().isoformat(),
     }
-    return Result("ok", effects=(Effect("loan_application", payload),))
+    return (Effect("loan_application", payload),)
 
 
 def _withdrawable(call: BankCall) -> LoanApplication | None:

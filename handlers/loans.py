@@ -26,6 +26,7 @@ from gateway.engine.api import Result
 from gateway.money import Money
 from handlers import repay
 from handlers._common import UNKNOWN, BankCall, as_int, guarded, local_today, resolve_product
+from handlers.applications import decision_effects
 from handlers.disclosure import terms
 from handlers.notices import sms_to_caller
 
@@ -170,7 +171,8 @@ def submit(call: BankCall) -> Result:
         "amount": Money(application.amount),
     }
     key = f"application:{application.reference}"
-    return Result("ok", data, effects=sms_to_caller(call, key, "loans.sms.terms", data, "application"))
+    effects = sms_to_caller(call, key, "loans.sms.terms", data, "application")
+    return Result("ok", data, effects=effects + decision_effects(call, application.reference))
 
 
 def choose_sms_product(call: BankCall) -> LoanProduct | Result:

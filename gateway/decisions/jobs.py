@@ -75,9 +75,10 @@ def sweep_decisions() -> dict[str, int]:
             opened.append(found.reference)
     with desk.sessions() as db:
         unscored = cases.waiting_for_score(db, now - SCORE_GRACE, SWEEP_LIMIT)
-        due = los_state.due(db, now, SWEEP_LIMIT) if desk.los is not None else []
     for reference in [*opened, *unscored]:
         score_job(reference)
+    with desk.sessions() as db:
+        due = los_state.due(db, now, SWEEP_LIMIT) if desk.los is not None else []
     outcomes = [los.deliver(desk, reference) for reference in due]
     return {
         "scored": len(opened) + len(unscored),
