@@ -51,7 +51,11 @@ def json_rows(text: str) -> list[RawRow]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError:
-        document = None  # JSON lines, or broken: each line is read on its own below
+        document = None
+    except RecursionError as exc:
+        raise UnreadableFile(
+            "the JSON is nested too deep to read"
+        ) from exc  # JSON lines, or broken: each line is read on its own below
     if isinstance(document, dict) and "records" in document:
         items = document["records"]
         if not isinstance(items, list):
@@ -64,6 +68,8 @@ def json_rows(text: str) -> list[RawRow]:
                 rows.append(RawRow(number, json.loads(line)))
             except json.JSONDecodeError as exc:
                 rows.append(RawRow(number, None, f"not JSON ({exc.msg})"))
+            except RecursionError:
+                rows.append(RawRow(number, None, "nested too deep to read"))
     return rows
 
 
@@ -77,6 +83,8 @@ def _array_rows(text: str, decoder: json.JSONDecoder, position: int) -> list[Raw
             item, end = decoder.raw_decode(text, position)
         except json.JSONDecodeError as exc:
             raise UnreadableFile(f"line {exc.lineno}: not JSON ({exc.msg})") from exc
+        except RecursionError as exc:
+            raise UnreadableFile(f"line {_line_of(text, position)}: nested too deep to read") from exc
         rows.append(RawRow(_line_of(text, position), item))
         position = _skip(text, end)
         if text[position : position + 1] == ",":

@@ -56,7 +56,7 @@ def _post(engine: Engine) -> tuple[Response, int]:
         return _error(401, "a valid source key is required (Authorization: Bearer <key>)")
     try:
         body: Any = json.loads(request.get_data(cache=False) or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep to read
         return _error(400, "the body must be JSON")
     items = body.get("records") if isinstance(body, dict) else body
     if not isinstance(items, list) or not items:

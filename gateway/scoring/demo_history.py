@@ -152,8 +152,10 @@ def seed_farmer_records(engine: Engine, now: datetime, farmers: list[tuple[str, 
     return import_rows(engine, rows, "demo", now, latest_today(now)).added
 
 
-def seed_scoring_demo(engine: Engine, now: datetime, farmers: list[tuple[str, str]]) -> str:
+def seed_scoring_demo(
+    engine: Engine, now: datetime, farmers: list[tuple[str, str]], history_loans: int = HISTORY_LOANS
+) -> str:
     """The demo's scoring data: the farmers' records and the synthetic history; a line for the operator."""
     records = seed_farmer_records(engine, now, farmers)
-    loans = seed_history(engine, now.astimezone(UTC))
+    loans = seed_history(engine, now.astimezone(UTC), loans=history_loans)
     return f"scoring demo: {records} value-chain records for the demo farmers, {loans} past loans of synthetic history"

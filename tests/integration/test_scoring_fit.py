@@ -81,8 +81,8 @@ def test_fit_never_writes_over_the_live_scorecard_by_default(
 def test_demo_farmers_score_from_their_records_and_a_farmer_without_records_is_referred(db_engine: Engine) -> None:
     upgrade(db_engine)
     bank = seed(SqlBank(db_engine, hasher=FAST_HASHER), NOW)
-    note = seed_scoring_demo(db_engine, NOW, [(DAIRY.msisdn, "dairy")])
-    assert note.startswith("scoring demo: 24 value-chain records")
+    note = seed_scoring_demo(db_engine, NOW, [(DAIRY.msisdn, "dairy")], history_loans=30)
+    assert note == "scoring demo: 24 value-chain records for the demo farmers, 30 past loans of synthetic history"
     card, policy = load_scorecard(), load_policy()
     results = {}
     for who in (DAIRY, UNREGISTERED):

@@ -94,3 +94,11 @@ def test_a_long_wrong_value_is_repeated_only_in_part() -> None:
     with pytest.raises(BadRecord) as refused:
         parse_record({**MILK, "kind": "x" * 500}, TODAY)
     assert len(str(refused.value)) < 120 and "xxx...'" in str(refused.value)
+
+
+def test_json_nested_too_deep_is_refused_not_a_crash() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    with pytest.raises(UnreadableFile):
+        json_rows(f"[{deep}]")
+    with pytest.raises(UnreadableFile):
+        json_rows('{"kind": ' + deep + '}\n{"kind": "a"}\n')
