@@ -4,6 +4,7 @@ product the policy names is on offer (warning otherwise)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from gateway.banking.products import read_products
@@ -14,7 +15,13 @@ from gateway.scoring.scorecard import REASON_KEY, SCORECARD_FILE, read_scorecard
 from gateway.yamlsource import display_path
 
 
-def _text_problems(catalog: Catalog, source: str, keys: list[str]) -> list[Problem]:
+def _line_of(text: str, code: str) -> int:
+    """Where the scorecard first names a reason code (line 1 for the policy's own codes)."""
+    found = re.search(rf"reason:\s*{re.escape(code)}\b", text)
+    return text.count("\n", 0, found.start()) + 1 if found else 1
+
+
+def _text_problems(catalog: Catalog, source: str, keys: list[str], text: str) -> list[Problem]:
     problems: list[Problem] = []
     for key in sorted(set(keys)):
         for lang in catalog.languages:
@@ -24,7 +31,7 @@ def _text_problems(catalog: Catalog, source: str, keys: list[str]) -> list[Probl
             problems.append(
                 Problem(
                     source,
-                    1,
+                    _line_of(text, key.rsplit(".", 1)[-1]),
                     f"reason text '{key}' is missing in {lang} — add it to locales/{lang}.scoring.yaml",
                     Severity.ERROR if default else Severity.WARNING,
                 )
@@ -61,7 +68,7 @@ def check_scoring(menus_dir: Path, catalog: object) -> list[Problem]:
         if policy is not None:
             problems += _product_problems(menus_dir, policy_source, set(policy.limits))
     if isinstance(catalog, Catalog):
-        problems += _text_problems(catalog, source, keys)
+        problems += _text_problems(catalog, source, keys, text or "")
     return problems
 
 

@@ -122,6 +122,8 @@ def test_menus_check_passes_the_shipped_files_and_wants_every_reason_text(tmp_pa
     english.write_text(english.read_text(encoding="utf-8").replace("    income_low:", "    income_lo:"), "utf-8")
     (menus / "scorecard.yaml").write_text(CARD.replace("reason: income_low", "reason: income_thin"), "utf-8")
     problems = check_scoring(menus, load_catalog(locales)[0])
+    text = (menus / "scorecard.yaml").read_text(encoding="utf-8")
+    assert {p.line for p in problems} == {_line_of(text, "reason: income_thin")}
     assert {(p.severity, p.message.split(" — ")[0]) for p in problems} == {
         (Severity.ERROR, "reason text 'scoring.reason.income_thin' is missing in id"),
         (Severity.WARNING, "reason text 'scoring.reason.income_thin' is missing in en"),
