@@ -23,8 +23,8 @@ TOP_KEYS = ("bands", "limits", "default_limits")
 NO_RECORDS = "no_records"
 ABOVE_LIMIT = "above_auto_limit"
 POLICY_REASONS = (NO_RECORDS, ABOVE_LIMIT)
-"""The policy's own reason codes; texts are `scoring.policy.<code>` in the locales."""
-POLICY_REASON_KEY = "scoring.policy.{code}"
+"""The policy's own reason codes; texts are `scoring.reason.<code>` in the locales, beside the scorecard's."""
+POLICY_REASON_KEY = "scoring.reason.{code}"
 _NAME = re.compile(r"^[A-Za-z0-9_]{1,20}$")
 
 
