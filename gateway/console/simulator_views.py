@@ -19,6 +19,7 @@ from typing import Any, cast
 from flask import Response, abort, current_app, render_template, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from gateway.banking.demo import DEMO_CUSTOMERS
 from gateway.channels.hop import Hop, InputStyle
 from gateway.console import bp
 from gateway.console.access import audit, db, requires, runtime
@@ -35,6 +36,8 @@ MAX_INPUT = 60
 INPUT_PATTERN = re.compile(r"[^\x00-\x1f\x7f]{0,60}")
 """What a handset can type: digits, * and #, and text on screens that ask for words."""
 HISTORY = 20
+MORE = "99"
+"""The engine's "next page" key (menus/ussd/main.yaml: 0 back, 00 main menu, 99 next page)."""
 SANDBOX_REDIS_SETTING = "CONSOLE_SANDBOX_REDIS_URL"
 
 
@@ -114,7 +117,7 @@ def screen_facts(text: str, end: bool, limit: int) -> dict[str, Any]:
         "lines": text.count("\n") + 1,
         "gsm7": is_gsm7(text),
         "bad_chars": "".join(sorted(set(non_gsm7_characters(text)))),
-        "paged": "99" in text.splitlines()[-1] if text else False,
+        "paged": any(line.startswith(f"{MORE} ") for line in text.splitlines()),
     }
 
 
@@ -163,6 +166,7 @@ def _page(state: WalkState | None) -> str:
         walk=walk_token,
         turns=turns,
         numbers=sandbox().numbers(),
+        demo=[(c.name, c.msisdn, c.pin) for c in DEMO_CUSTOMERS],
         releases=_releases(),
         current=runtime().menus.current.menu.version,
         ended=bool(state and state.turns and state.turns[-1][2]),
