@@ -5,13 +5,15 @@ together. PostgreSQL: one query per call, streamed through a server-side cursor 
 planned for the whole result. Others (SQLite, a single writer): keyset pages, each in a short
 transaction, so the caller can write between pages.
 
-Each record carries the late fee due on `DueQuery.on` by the product's rule (`late_fees.late_fee`), so an
-overdue reminder names it.
+Each record carries what is unpaid (less any waiver) and the late fee unpaid on `DueQuery.on`, accrued by
+the product's rule as the ledger accrues it (`late_fees.accrued`, part-payments included), so an overdue
+reminder names it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from sqlalchemy import Engine, Row, select, tuple_
 from sqlalchemy.orm import Session
@@ -19,12 +21,12 @@ from sqlalchemy.sql import Select
 
 from gateway.banking.due_records import BorrowerInstalment, DueQuery
 from gateway.banking.interface import LoanProduct
-from gateway.banking.late_fees import days_late, late_fee
+from gateway.banking.late_fees import accrued
 from gateway.storage.ledger_tables import CustomerRow, InstalmentRow, LoanRow
 
 READ_TIMEOUT_MS = 120_000  # one streamed query per rule and zone; the gateway's 2 s default is for hops
 
-DueRow = Row[int, int, int, str, str, str, int, str]
+DueRow = Row[int, int, int, str, str, str, int, str, int, int, date | None, int]
 LateFees = dict[str, LoanProduct]
 
 
@@ -43,7 +45,7 @@ class DueReads:
         return _paged(self.engine, query, page_size, by_code)
 
 
-def _select(query: DueQuery) -> Select[int, int, int, str, str, str, int, str]:
+def _select(query: DueQuery) -> Select[int, int, int, str, str, str, int, str, int, int, date | None, int]:
     statement = (
         select(
             InstalmentRow.id,
@@ -52,14 +54,18 @@ def _select(query: DueQuery) -> Select[int, int, int, str, str, str, int, str]:
             CustomerRow.msisdn,
             CustomerRow.name,
             CustomerRow.lang,
-            InstalmentRow.amount - InstalmentRow.paid_amount,
+            InstalmentRow.amount - InstalmentRow.paid_amount - InstalmentRow.waived,
             LoanRow.product_code,
+            InstalmentRow.amount,
+            InstalmentRow.late_fee_charged,
+            InstalmentRow.late_fee_through,
+            InstalmentRow.late_fee_paid,
         )
         .join(LoanRow, LoanRow.id == InstalmentRow.loan_id)
         .join(CustomerRow, CustomerRow.id == LoanRow.customer_id)
         .where(
             InstalmentRow.due_date == query.due_date,
-            InstalmentRow.paid_amount < InstalmentRow.amount,
+            InstalmentRow.paid_amount + InstalmentRow.waived < InstalmentRow.amount,
             LoanRow.status.in_(sorted(query.loan_states)),
             CustomerRow.tz == query.tz,
         )
@@ -97,10 +103,11 @@ def _paged(engine: Engine, query: DueQuery, page_size: int, products: LateFees) 
 
 
 def _record(row: DueRow, query: DueQuery, products: LateFees) -> BorrowerInstalment:
-    outstanding = int(row[6])
+    outstanding, amount, charged, through, fee_paid = int(row[6]), int(row[8]), int(row[9]), row[10], int(row[11])
     product = products.get(row[7])
-    late = days_late(query.due_date, query.on) if query.on is not None else 0
-    fee = late_fee(product.late_fee, outstanding, late) if product is not None and late else 0
+    rule = product.late_fee if product is not None else None
+    day = query.on or query.due_date
+    fee = max(0, accrued(rule, amount, outstanding, query.due_date, charged, through, day) - fee_paid)
     return BorrowerInstalment(
         row[0], row[1], row[2], row[3], row[4], row[5], query.tz, query.due_date, outstanding, fee
     )

@@ -305,3 +305,19 @@ def test_due_day_and_overdue_notices_reach_a_borrower_who_sent_berhenti(
         scan_and_queue(engine, catalog, policy, now=at(day, 9))
     statuses = [(row.idempotency_key.rsplit(":", 1)[1], row.status) for row in outbox_rows(engine)]
     assert statuses == [("-1", "suppressed"), ("0", "pending"), ("1", "pending")]
+
+
+def test_a_waiver_counts_as_paid_and_a_part_payment_lowers_the_fee_from_its_day(
+    engine: Engine, catalog: Catalog, policy: Policy
+) -> None:
+    """dairy_cow: 0.1 % a day after 3 days' grace. Waived in full: no reminder. Part-paid: Rp500.000 charged
+    Rp500 a day for 2 days (Rp1.000, through D+5), then Rp200.000 unpaid for 2 days (2 x Rp200): Rp1.400."""
+    with Session(engine) as db, db.begin():
+        waived = add_loan(db, add_customer(db), [(DUE, 500_000)])[0]
+        waived.paid_amount, waived.waived = 300_000, 200_000
+        part = add_loan(db, add_customer(db, name="Made Wirawan"), [(DUE, 500_000)])[0]
+        part.paid_amount, part.late_fee_charged, part.late_fee_through = 300_000, 1_000, DUE + timedelta(days=5)
+    scan_and_queue(engine, catalog, policy, now=at(DUE + timedelta(days=7), 9))
+    (only,) = outbox_rows(engine)
+    assert "Yth. Made Wirawan: angsuran Rp200.000 + denda Rp1.400 terlambat sejak 4 Des 2026" in only.body
+    assert "Mohon BAYAR 201400 / di kantor" in only.body
