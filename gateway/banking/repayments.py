@@ -1,4 +1,4 @@
-"""The customer's loans and repaying them from savings, as money comes in, in the built-in ledger.
+"""Repaying loans from savings as money comes in, in the built-in ledger (reads: `loan_reads.py`).
 
 Every payment: lock the customer and account rows, answer an earlier result of the same idempotency
 key, bring each unpaid instalment's late fee up to today (`late_fees.accrued`), then apply the money
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,28 +20,23 @@ from sqlalchemy.orm import Session
 from gateway.banking import allocation, late_fees, records
 from gateway.banking.interface import (
     Allocation,
-    ApplicationStatus,
     BankUnavailable,
     BelowMinimum,
-    DueInstalment,
-    EarlyPayoff,
     Instalment,
     InsufficientFunds,
     LoanProduct,
     LoanStatus,
-    LoanSummary,
     NothingDue,
     PayoffChanged,
-    PayoffQuote,
     Repayment,
     RepaymentKind,
     RepayResult,
 )
-from gateway.banking.store import Store, local_date, log, new_reference
+from gateway.banking.loan_reads import LoanReads
+from gateway.banking.store import local_date, log, new_reference
 from gateway.phones import mask_msisdn
 from gateway.storage.ledger_tables import (
     AccountRow,
-    ApplicationRow,
     CustomerRow,
     InstalmentRow,
     LoanRow,
@@ -55,79 +50,7 @@ Plan = Callable[[LoanRow, LoanProduct | None, date, str], Planned]
 """What a payment settles of a loan on a day (the customer's time zone last), or why it settles nothing."""
 
 
-class Repayments(Store):
-    # --- reads ----------------------------------------------------------------------------------
-    def my_loans(self, msisdn: str, now: datetime | None = None) -> LoanSummary:
-        with self.read_only() as session:
-            customer = self.customer_row(session, msisdn)
-            if customer is None:
-                return LoanSummary()
-            apps = session.scalars(
-                select(ApplicationRow)
-                .where(
-                    ApplicationRow.customer_id == customer.id,
-                    ApplicationRow.status != ApplicationStatus.DISBURSED.value,
-                )
-                .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id.desc())
-            )
-            loans = session.scalars(
-                select(LoanRow)
-                .where(LoanRow.customer_id == customer.id)
-                .order_by(LoanRow.disbursed_at.desc(), LoanRow.id.desc())
-            )
-            today = local_date(now, customer.tz) if now else None
-            made = [records.loan(row, self._rule(row), today) for row in loans]
-            ordered = sorted(made, key=lambda lo: lo.status is not LoanStatus.ACTIVE)
-            return LoanSummary(tuple(records.application(row) for row in apps), tuple(ordered))
-
-    def _rule(self, loan: LoanRow) -> late_fees.LateFeeRule | None:
-        product = self.product(loan.product_code)
-        return product.late_fee if product else None
-
-    @staticmethod
-    def _next_instalment(session: Session, customer_id: int, loan_id: int | None) -> InstalmentRow | None:
-        query = (
-            select(InstalmentRow)
-            .join(LoanRow, InstalmentRow.loan_id == LoanRow.id)
-            .where(
-                LoanRow.customer_id == customer_id,
-                LoanRow.status == LoanStatus.ACTIVE.value,
-                InstalmentRow.paid_amount + InstalmentRow.waived < InstalmentRow.amount,
-            )
-            .order_by(InstalmentRow.due_date, InstalmentRow.loan_id, InstalmentRow.number)
-            .limit(1)
-        )
-        if loan_id is not None:
-            query = query.where(LoanRow.id == loan_id)
-        return session.scalar(query)
-
-    def next_due(self, msisdn: str, loan_id: int | None, now: datetime) -> DueInstalment | None:
-        with self.read_only() as session:
-            customer = self.customer_row(session, msisdn)
-            row = self._next_instalment(session, customer.id, loan_id) if customer else None
-            if customer is None or row is None:
-                return None
-            today = local_date(now, customer.tz)
-            loan_row = session.get_one(LoanRow, row.loan_id)
-            rule = self._rule(loan_row)
-            loan = records.loan(loan_row, rule, today)
-            return DueInstalment(loan, records.instalment(row, rule, today), row.due_date < today)
-
-    def payoff_quote(self, msisdn: str, loan_id: int | None, now: datetime) -> PayoffQuote | None:
-        with self.read_only() as session:
-            customer = self.customer_row(session, msisdn)
-            row = self._next_instalment(session, customer.id, loan_id) if customer else None
-            if customer is None or row is None:
-                return None
-            loan = session.get_one(LoanRow, row.loan_id)
-            return self._quote(loan, self.product(loan.product_code), local_date(now, customer.tz), customer.tz)
-
-    def _quote(self, loan: LoanRow, product: LoanProduct | None, today: date, tz: str) -> PayoffQuote:
-        rule = product.early_payoff if product else EarlyPayoff.ALL_INTEREST
-        start = local_date(loan.disbursed_at, tz) + timedelta(days=product.grace_days if product else 0)
-        instalments = [records.instalment(i, product.late_fee if product else None, today) for i in loan.instalments]
-        return allocation.payoff_quote(loan.id, rule, instalments, start, today)
-
+class Repayments(LoanReads):
     # --- payments -------------------------------------------------------------------------------
     def repay_next_instalment(
         self, msisdn: str, loan_id: int | None, idempotency_key: str, now: datetime
