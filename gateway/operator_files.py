@@ -11,6 +11,8 @@ from pathlib import Path
 
 from gateway.banking.calendar import check_holidays
 from gateway.banking.products import check_products
+from gateway.complaints.checks import check_complaints
+from gateway.decisions.checks import check_decisions
 from gateway.engine.problems import Problem
 from gateway.reminders import check_reminders
 from gateway.scoring.checks import check_scoring
@@ -23,4 +25,12 @@ def _products(menus_dir: Path, _catalog: object) -> list[Problem]:
     return check_products(menus_dir / "products.yaml")
 
 
-EXTRA_CHECKS: tuple[OperatorCheck, ...] = (_products, check_sms, check_reminders, check_scoring, check_holidays)
+EXTRA_CHECKS: tuple[OperatorCheck, ...] = (
+    _products,
+    check_sms,
+    check_reminders,
+    check_scoring,
+    check_holidays,
+    check_complaints,
+    check_decisions,
+)

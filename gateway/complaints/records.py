@@ -16,6 +16,10 @@ ANSWER_WORKING_DAYS = 10
 EXTENSION_WORKING_DAYS = 10
 """... extendable once by at most 10 more working days, telling the customer why."""
 MAX_TEXT_CHARS = 1000
+MAX_ANSWER_CHARS = 300
+"""The staff answer, so the SMS with its frame stays within three segments."""
+MAX_REASON_CHARS = 100
+"""Why an answer takes longer: one sentence in the extension SMS (two segments at most)."""
 
 
 class Topic(str, Enum):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from gateway.banking.calendar import BusinessCalendar, default_calendar
 from gateway.complaints.deadlines import add_working_days
-from gateway.complaints.records import EXTENSION_WORKING_DAYS, MAX_TEXT_CHARS
+from gateway.complaints.records import EXTENSION_WORKING_DAYS, MAX_ANSWER_CHARS, MAX_REASON_CHARS, MAX_TEXT_CHARS
 from gateway.gsm7 import to_gsm7
 from gateway.i18n import Catalog, load_catalog
 from gateway.sms.outbox import queue_sms
@@ -29,9 +29,6 @@ from gateway.storage.complaint_tables import ComplaintRow, ComplaintStatus
 
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 BANK_NAME_KEY = "sms.bank"
-MAX_ANSWER_CHARS = 300
-"""The staff answer, so the SMS with its frame stays within three segments."""
-MAX_REASON_CHARS = 100
 
 
 Values = dict[str, object]

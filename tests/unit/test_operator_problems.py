@@ -56,6 +56,7 @@ def test_every_checker_returns_problems_with_a_severity(folders: tuple[Path, Pat
     edit(menus / "products.yaml", "max: ", "max: -")
     edit(menus / "sms.yaml", "handler: loans.schedule", "handler: loans.timetable")
     edit(menus / "reminders.yaml", "offset_days:", "offset_dayz:")
+    edit(locales / "en.complaints.yaml", "Answer to complaint", "Answer \u2014 complaint")
     loaded, _ = collect(menus, locales, load_handlers("handlers"))
     assert loaded is not None
     for check in EXTRA_CHECKS:
