@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from gateway.scoring.scorecard import ScoreResult, content_version
-from gateway.yamlsource import LineMap, ProblemLines, YamlError, read_yaml
+from gateway.scoring.scorecard import ScoreResult, content_version, read_root
+from gateway.yamlsource import LineMap, ProblemLines
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "menus" / "decision_policy.yaml"
 POLICY_FILE = "decision_policy.yaml"
@@ -127,17 +127,9 @@ def _limits(problems: ProblemLines, node: object, line: int, where: str, bands: 
 
 
 def read_policy(text: str, source_name: str = "menus/decision_policy.yaml") -> tuple[Policy | None, list[str]]:
-    problems = ProblemLines(source_name)
-    try:
-        data = read_yaml(text, source_name)
-    except YamlError as exc:
-        problems.add(exc.line, exc.message, "fix the YAML syntax")
+    root, problems = read_root(text, source_name, "policy", TOP_KEYS)
+    if root is None:
         return None, problems
-    root = data.get("policy") if isinstance(data, LineMap) else None
-    if not isinstance(root, LineMap):
-        problems.add(1, "no 'policy:' mapping at the top", "start the file with 'policy:'")
-        return None, problems
-    problems.unknown_keys(root, TOP_KEYS, "policy")
     bands = _bands(problems, root)
     names = {band.name for band in bands}
     raw_limits = root.get("limits", LineMap())
@@ -154,7 +146,8 @@ def read_policy(text: str, source_name: str = "menus/decision_policy.yaml") -> t
     )
     if problems:
         return None, problems
-    return Policy(bands, limits, default, content_version(data).replace("sc-", "dp-"), source_name), problems
+    version = content_version({"policy": root}).replace("sc-", "dp-")
+    return Policy(bands, limits, default, version, source_name), problems
 
 
 def load_policy(path: Path = DEFAULT_PATH) -> Policy:

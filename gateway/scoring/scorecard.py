@@ -200,19 +200,27 @@ def _feature(problems: ProblemLines, name: str, node: object, line: int) -> Scor
     return ScoredFeature(name, kind, window, tuple(b for b in bands if b is not None), missing)
 
 
-def read_scorecard(text: str, source_name: str = "menus/scorecard.yaml") -> tuple[Scorecard | None, list[str]]:
-    """The scorecard, or None with `file:line: problem — fix` lines."""
+def read_root(text: str, source_name: str, key: str, allowed: tuple[str, ...]) -> tuple[LineMap | None, ProblemLines]:
+    """The mapping under the file's one top-level `key`, or None; problems so far (syntax, unknown keys)."""
     problems = ProblemLines(source_name)
     try:
         data = read_yaml(text, source_name)
     except YamlError as exc:
         problems.add(exc.line, exc.message, "fix the YAML syntax")
         return None, problems
-    root = data.get("scorecard") if isinstance(data, LineMap) else None
+    root = data.get(key) if isinstance(data, LineMap) else None
     if not isinstance(root, LineMap):
-        problems.add(1, "no 'scorecard:' mapping at the top", "start the file with 'scorecard:'")
+        problems.add(1, f"no '{key}:' mapping at the top", f"start the file with '{key}:'")
         return None, problems
-    problems.unknown_keys(root, TOP_KEYS, "scorecard")
+    problems.unknown_keys(root, allowed, key)
+    return root, problems
+
+
+def read_scorecard(text: str, source_name: str = "menus/scorecard.yaml") -> tuple[Scorecard | None, list[str]]:
+    """The scorecard, or None with `file:line: problem — fix` lines."""
+    root, problems = read_root(text, source_name, "scorecard", TOP_KEYS)
+    if root is None:
+        return None, problems
     name = root.get("name", "scorecard")
     base = _int(problems, root, "base_points", "scorecard", 0)
     shown = _int(problems, root, "reasons_shown", "scorecard", DEFAULT_REASONS_SHOWN, low=1)
@@ -226,7 +234,12 @@ def read_scorecard(text: str, source_name: str = "menus/scorecard.yaml") -> tupl
     if problems:
         return None, problems
     card = Scorecard(
-        str(name), base, shown, tuple(f for f in features if f is not None), content_version(data), source_name
+        str(name),
+        base,
+        shown,
+        tuple(f for f in features if f is not None),
+        content_version({"scorecard": root}),
+        source_name,
     )
     return card, problems
 
