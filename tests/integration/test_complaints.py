@@ -193,3 +193,17 @@ def test_over_ussd_the_acknowledgement_also_goes_by_sms_in_her_language(bank: Sq
         answer_complaint(db, view.reference, "We will call you tomorrow.", "siti", FRIDAY)
         sms = db.scalar(select(OutboxRow).where(OutboxRow.purpose == "complaint"))
         assert sms is not None and sms.body.startswith("Answer to complaint ADU-2026-000001 from Bank Desa: We will")
+
+
+def test_hostile_complaints_get_a_ticket_or_the_usage_never_an_error(
+    demo_bank: SqlBank, db_engine: Engine, redis_client: redis.Redis, worker_context_reset: None
+) -> None:
+    world = make_world(db_engine, redis_client, Clock(NOW), REGISTRY, bank=demo_bank)
+    phone = SmsPhone(world, "+6281399998888")  # a stranger
+    for body in ("PENGADUAN " + "panjang sekali " * 200, "ADUAN \U0001f621 \u2014 \u0000 kenapa?"):
+        assert (phone.send(body) or "").startswith("Pengaduan ADU-2025-"), body
+    for body in ("PENGADUAN    ", "KELUHAN !!!"):  # no words: no ticket, the usage
+        assert (phone.send(body) or "").startswith("Ketik PENGADUAN lalu isi pengaduan Anda"), body
+    with world.session() as db:
+        texts = [view.text for view in list_complaints(db, now=NOW)]
+    assert len(texts) == 2 and len(texts[0]) == 1000 and texts[1].endswith("kenapa?")
