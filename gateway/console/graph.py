@@ -137,7 +137,7 @@ def node_colour(node: Node) -> str:
 
 
 def node_label(node: Node) -> list[str]:
-    lines = [node.id, f"{node.kind} · {node.worst}/{node.limit}"]
+    lines = [node.id, f"{node.kind} · {node.worst}/{node.limit}" if node.worst else node.kind]
     if node.problems:
         lines.append(f"! {len(node.problems)} problem(s)")
     if node.mark:
