@@ -13,8 +13,10 @@ from sqlalchemy import Engine
 
 from gateway.banking.demo import DAIRY
 from gateway.banking.ledger import SqlBank
+from gateway.console.access import runtime
 from gateway.console.sandbox import EXTENSION
 from gateway.i18n import format_money
+from gateway.releases import Release
 from gateway.staff import Role
 from tests.banking_fixtures import NOW, bank, demo_bank, sqlite_engine
 from tests.conftest import redis_test_url
@@ -113,3 +115,18 @@ def test_in_production_the_simulator_needs_a_redis_database_of_its_own(
     app.config["CONSOLE_SANDBOX_REDIS_URL"] = redis_test_url()
     assert browser.page("/console/simulator")[0] == 200
     app.extensions[EXTENSION].close()
+
+
+def test_a_walk_on_a_stored_release_that_is_not_current(app: Flask, browser: Browser) -> None:
+    with app.app_context():
+        store, current = runtime().menus.store, runtime().menus.current.release
+    assert store is not None
+    files = dict(current.files)
+    files["locales/id.yaml"] = files["locales/id.yaml"].replace(
+        "Selamat datang. Pilih layanan:", "Halo. Pilih layanan:"
+    )
+    older = Release(files)
+    store.put(older, "test")
+    page = Phone(browser)._post("/console/simulator/dial", {"phone": DAIRY.msisdn, "lang": "", "release": older.hash})
+    assert "CON Halo. Pilih layanan:" in page
+    assert "CON Selamat datang" in Phone(browser).dial()  # new calls elsewhere stay on the current release
