@@ -10,7 +10,7 @@ Each staff action is also an audit-log entry (who, when; the texts stay in the t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -88,9 +88,11 @@ def _view(row: ComplaintRow, now: datetime) -> ComplaintView:
 
 
 def list_complaints(
-    session: Session, status: str | None = None, overdue: bool | None = None, *, now: datetime
+    session: Session, status: str | None = None, overdue: bool | None = None, *, now: datetime | None = None
 ) -> list[ComplaintView]:
-    """Oldest first. `status`: open or answered; `overdue`: True for open tickets past their deadline."""
+    """Oldest first. `status`: open or answered; `overdue`: True for open tickets past their deadline on
+    the customer's local day at `now` (default: the clock)."""
+    now = now or datetime.now(UTC)
     query = select(ComplaintRow).order_by(ComplaintRow.created_at, ComplaintRow.id)
     if status is not None:
         query = query.where(ComplaintRow.status == status)
@@ -98,9 +100,10 @@ def list_complaints(
     return views if overdue is None else [view for view in views if view.overdue is overdue]
 
 
-def get_complaint(session: Session, ref: str, *, now: datetime) -> ComplaintView | None:
+def get_complaint(session: Session, ref: str, *, now: datetime | None = None) -> ComplaintView | None:
+    """`ref` in any case (adu-2026-000123 is found); None when there is no such ticket."""
     row = _row(session, ref)
-    return None if row is None else _view(row, now)
+    return None if row is None else _view(row, now or datetime.now(UTC))
 
 
 def _row(session: Session, ref: str, *, lock: bool = False) -> ComplaintRow | None:
