@@ -45,6 +45,7 @@ def check_reminders(menus_dir: Path, catalog: object) -> list[Problem]:
     product_problems, worst_amount = _product_problems(menus_dir, policy)
     problems = [Problem.parse(line) for line in found + product_problems]
     problems.extend(_fee_problems(catalog, policy))
+    problems.extend(_contract_warnings(policy))
     checked: set[tuple[str, str]] = set()
     for rule in policy.rules:
         for key, two in ((rule.text, False), (rule.text_two, True)):
@@ -53,6 +54,22 @@ def check_reminders(menus_dir: Path, catalog: object) -> list[Problem]:
                     checked.add((lang, key))
                     problems.extend(_text_problems(catalog, policy, rule, lang, key, two, worst_amount))
     return problems
+
+
+def _contract_warnings(policy: Policy) -> list[Problem]:
+    """The BERHENTI confirmation (sms.opt_out) promises due-day and overdue notices still come."""
+    return [
+        Problem(
+            policy.source,
+            rule.line,
+            f"rule {rule.name} asks for payment but is not required_by_contract: borrowers who sent BERHENTI "
+            "will not get it, though the BERHENTI reply says they will — add required_by_contract: true, "
+            "or change sms.opt_out",
+            Severity.WARNING,
+        )
+        for rule in policy.rules
+        if rule.asks_payment and not rule.required_by_contract
+    ]
 
 
 def _fee_problems(catalog: Catalog, policy: Policy) -> list[Problem]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from gateway.banking.calendar import BusinessCalendar
+from gateway.engine.problems import Severity
 from gateway.i18n import Catalog, Template, load_catalog
 from gateway.reminders.policy import DEFAULT_PATH, Policy, Rule, load_policy, read_policy
 from gateway.reminders.policy_checks import check_reminders
@@ -25,6 +26,7 @@ reminders:
       text: reminders.overdue
       text_two: reminders.overdue_two
       products: [dairy_cow]
+      required_by_contract: true
 """
 
 
@@ -182,6 +184,13 @@ def test_small_catalog_passes(tmp_path: Path) -> None:
 def test_text_problems(tmp_path: Path, texts: dict[str, str], expected: str) -> None:
     problems = _check(tmp_path, _catalog(**texts))
     assert any(expected in p and " — " in p for p in problems), problems
+
+
+def test_a_payment_notice_berhenti_would_stop_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "reminders.yaml").write_text(GOOD.replace("      required_by_contract: true\n", ""), encoding="utf-8")
+    (problem,) = check_reminders(tmp_path, _catalog())
+    assert problem.severity is Severity.WARNING and problem.line == 6
+    assert "rule d_plus_1 asks for payment but is not required_by_contract" in problem.message
 
 
 def test_unknown_product_is_named(tmp_path: Path) -> None:
