@@ -140,8 +140,12 @@ class Effects:
         with self.sessions() as db, db.begin():
             ids = write(db, items, self.clock())
         self.enqueue(ids)
-        decisions.enqueue_after_commit(self.redis, [(i.effect.kind, i.effect.payload) for i in items])
+        self.after_commit(items)
         self.forget(items)
+
+    def after_commit(self, items: Sequence[Pending]) -> None:
+        """Jobs that follow written effects (the scoring of a submitted application); never raises."""
+        decisions.enqueue_after_commit(self.redis, [(item.effect.kind, item.effect.payload) for item in items])
 
     def enqueue(self, ids: Sequence[int]) -> None:
         try:

@@ -104,6 +104,8 @@ class Inbox:
             log.exception("sms %d from %s: could not record the outcome", inbound_id, mask_msisdn(sms.sender))
             return Received(inbound_id, "error")
         self._enqueue([*([outbox_id] if outbox_id is not None else []), *effect_ids])
+        if self.effects is not None:
+            self.effects.after_commit(pending)  # e.g. score the application PINJAM just filed
         self._forget(pending)
         return Received(inbound_id, decision.outcome, outbox_id)
 
