@@ -39,8 +39,12 @@ def test_a_malformed_language_is_refused(demo_bank: SqlBank, lang: str) -> None:
 
 
 def test_reminders_go_out_in_the_language_the_customer_chose(demo_bank: SqlBank, db_engine: Engine) -> None:
-    rule = Rule("before", -DAYS_UNTIL_DUE, "reminders.before", "reminders.before_two", DailyWindow())
     local_day = NOW.astimezone(ZoneInfo(DAIRY.tz)).date()
+    due = demo_bank.next_due(DAIRY.msisdn, None, NOW)
+    assert due is not None  # DAYS_UNTIL_DUE days ahead, or the next business day after that
+    days_before = (due.instalment.due_date - local_day).days
+    assert DAYS_UNTIL_DUE <= days_before <= DAYS_UNTIL_DUE + 2
+    rule = Rule("before", -days_before, "reminders.before", "reminders.before_two", DailyWindow())
     demo_bank.set_language(DAIRY.msisdn, "en")
     borrowers = [b for batch in due_batches(demo_bank, db_engine, rule, DAIRY.tz, local_day) for b in batch]
     langs = {item.msisdn: item.lang for borrower in borrowers for item in borrower}
