@@ -103,4 +103,5 @@ def log_in(page: Page, console: Console, role: Role) -> None:
     page.goto(f"{console.url}/console/login")
     page.fill("#username", role.value)
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit].primary")
+    page.keyboard.press("Enter")  # the keyboard alone logs in
+    page.wait_for_url(lambda url: "/console/login" not in url)

@@ -41,7 +41,7 @@ def test_an_operator_reaches_the_simulator_but_not_the_officers_pages(browser: B
     assert status == 200 and "Simulator ponsel" in body
     assert browser.page("/console/audit")[0] == 403
     cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie  # a session that ends
 
 
 def test_the_one_time_password_must_be_changed_first(browser: Browser, db_engine: Engine) -> None:

@@ -46,6 +46,20 @@ def test_an_officer_answers_a_complaint_and_the_answer_goes_by_sms(
     assert "Tidak bisa: already answered" in officer.page("/console/complaints")[1]
 
 
+def test_a_deadline_is_extended_once_with_a_reason(app: Flask, demo_bank: SqlBank, db_engine: Engine) -> None:
+    opened = demo_bank.open_complaint(
+        ComplaintRequest(DAIRY.msisdn, Topic.LOAN, "Angsuran salah catat", Channel.SMS, "t:c2", NOW)
+    )
+    supervisor = _as(app, db_engine, Role.SUPERVISOR)
+    path = f"/console/complaints/{opened.reference}/extend"
+    assert supervisor.post(path, {"text": "menunggu data koperasi"}, "/console/complaints").status_code == 302
+    page = supervisor.page("/console/complaints")[1]
+    assert "diperpanjang" in page and f'id="extend-{opened.reference}"' not in page
+    with Session(db_engine) as session:
+        entry = audit_entries(session, action="complaint.extend")[0]
+    assert (entry.actor, entry.reason) == ("supervisor", "menunggu data koperasi")
+
+
 def test_the_reminder_calendar_lists_a_days_reminders_by_time_zone(app: Flask, db_engine: Engine) -> None:
     officer = _as(app, db_engine, Role.SUPERVISOR)
     status, page = officer.page(f"/console/reminders?day={NOW.date().isoformat()}")
