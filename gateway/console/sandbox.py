@@ -10,6 +10,7 @@ names (default: the app's own in development; in production the simulator needs 
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 import threading
@@ -90,6 +91,7 @@ class Sandbox:
 
     def _build(self, now: datetime) -> SqlBank:
         self._folder = Path(tempfile.mkdtemp(prefix="jembatan-sandbox-"))
+        atexit.register(shutil.rmtree, self._folder, True)  # a process that ends leaves no sandbox behind
         url = f"sqlite:///{self._folder / 'sandbox.db'}"
         upgrade(url)
         bank = SqlBank(make_engine(url), pepper=self.runtime.settings.pepper)
