@@ -89,7 +89,8 @@ def next_due(call: BankCall) -> Result:
 def pay(call: BankCall) -> Result:
     """The next instalment in full with its late fee (USSD), or `amount` (SMS `BAYAR <jumlah>`), once per
     idempotency key. Categories: ok (amount, balance, outstanding, reference, instalment_no, paid_off,
-    late_fee), insufficient (balance, amount), below_minimum (minimum, owed), nothing_due."""
+    late_fee, kind), paid_off (the same data: nothing is left to pay), insufficient (balance, amount),
+    below_minimum (minimum, owed), nothing_due."""
     bank, now = call.services.bank, call.services.now()
     amount = as_int(call.vars.get("amount")) if call.channel == "sms" else None
     if amount is not None:
@@ -162,4 +163,5 @@ def _paid(call: BankCall, outcome: RepayResult) -> Result:
     loan = call.vars.get("loan_ref") or call.vars.get("product_name") or outcome.loan_id
     receipt = {**data, "loan": loan}
     effects = sms_to_caller(call, f"receipt:{outcome.reference}", RECEIPT_TEXTS[kind], receipt, "receipt")
-    return Result("ok", {**data, "kind": kind.value}, effects=effects)
+    category = "paid_off" if outcome.outstanding == 0 else "ok"
+    return Result(category, {**data, "kind": kind.value}, effects=effects)
