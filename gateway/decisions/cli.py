@@ -18,6 +18,7 @@ from typing import Any
 from gateway.config import Settings
 from gateway.decisions import views
 from gateway.decisions.desk import DecisionError, Desk
+from gateway.decisions.explain import explain
 from gateway.decisions.model import Actor, CaseState, Payout
 from gateway.decisions.reasons import officer_reasons
 from gateway.decisions.scoring import score
@@ -80,7 +81,11 @@ def _dispatch(args: argparse.Namespace, desk: Desk, actor: Actor) -> int:
                 f"  {item['product']}  Rp{item['amount']:,}  {item['tenor']} bln"
             )
     elif command == "show":
-        _print(views.application_detail(desk, actor, args.reference))
+        detail = views.application_detail(desk, actor, args.reference)
+        if args.json:
+            _print(detail)
+        else:
+            print(explain(detail, desk.catalog()))
     elif command == "approve":
         state = approve(desk, args.reference, actor, args.reason, Payout(args.payout))
         print(f"{args.reference}: approved ({state.value})")
@@ -108,6 +113,7 @@ def add_commands(sub: Any) -> None:
     listing.add_argument("--limit", type=int, default=50)
     show = commands.add_parser("show", help="one application and every decision on it, explained")
     show.add_argument("reference")
+    show.add_argument("--json", action="store_true", help="the same as JSON (what the API answers)")
     ok = commands.add_parser("approve", help="approve (and disburse to savings at once, unless --payout cash)")
     ok.add_argument("reference")
     ok.add_argument("--reason", default="", help="why (goes to the audit log)")

@@ -25,22 +25,20 @@ VALIDITY = timedelta(days=3)
 REVIEW_DAYS = 3
 """An officer answers a referred application within this many days (the referred SMS names the date)."""
 MAX_REASONS = 2
-REASON_KEYS = ("scoring.reason.{code}", "decisions.reason.{code}")
+REASON_KEYS = ("decisions.reason.{code}", "scoring.reason.{code}", "scoring.policy.{code}")
 OTHER_REASON = "decisions.reason_other"
 
 
 def reason_texts(catalog: Catalog, lang: str, codes: Sequence[str]) -> list[str]:
-    """Plain texts for reason codes: the scorecard's (scoring.reason.*), else the officers' (decisions.reason.*)."""
+    """Plain texts for reason codes: the scorecard's (scoring.reason.*), the officers' (decisions.reason.*) or
+    the policy's (scoring.policy.*); codes without a text are left out, and none at all gives a general one."""
     texts: list[str] = []
     for code in codes:
-        key = next((k.format(code=code) for k in REASON_KEYS if catalog.has(lang, k.format(code=code))), None)
-        if key is None:
-            key = next(
-                (k.format(code=code) for k in REASON_KEYS if catalog.has(catalog.default_lang, k.format(code=code))),
-                OTHER_REASON,
-            )
-        text = catalog.render(lang, key)
-        if text not in texts:
+        key = next(
+            (k.format(code=code) for k in REASON_KEYS if catalog.has(catalog.default_lang, k.format(code=code))), None
+        )
+        text = catalog.render(lang, key) if key else None
+        if text and text not in texts:
             texts.append(text)
     return texts or [catalog.render(lang, OTHER_REASON)]
 

@@ -101,7 +101,16 @@ def decline(desk: Desk, reference: str, actor: Actor, reason_code: str, note: st
         )
         desk.audit(db, actor.username, "application.decline", reference, f"{reason_code}: {note}".strip(), detail, now)
         scored = cases.last_assessment(db, reference)
-        codes = [reason_code, *((scored.detail or {}).get("reasons", []) if scored else [])]
+        scorecard = (
+            [
+                c
+                for c in (scored.detail or {}).get("reasons", [])
+                if catalog.has(catalog.default_lang, f"scoring.reason.{c}")
+            ]
+            if scored
+            else []
+        )
+        codes = [reason_code, *scorecard]  # the officer's reason first, then the scorecard's (not the policy's)
         sms = notices.declined(db, catalog, application.msisdn, row.lang, reference, codes, now)
     desk.send(sms)
 

@@ -100,6 +100,10 @@ def test_apply_over_ussd_then_the_sms_tells_the_outcome(
         )
         capsys.readouterr()
         assert officer(["--as", "demo-auditor", "show", referred]) == 0
+        explained = capsys.readouterr().out
+        assert "refer by scoring (system), score" in explained and "no_records (" in explained
+        assert "application.approve  (tali baru)" in explained and "Consent: no, wording id-" in explained
+        assert officer(["--as", "demo-auditor", "show", referred, "--json"]) == 0
         shown = json.loads(capsys.readouterr().out)
         assert [d["outcome"] for d in shown["decisions"]] == ["refer", "approved", "disbursed"]
         assert shown["decisions"][0]["reasons"][0] == "no_records" and shown["consent"]["granted"] is False
