@@ -9,7 +9,8 @@ bank, compared reply by reply with tests/transcripts/sms/*.yaml.
       - send: "+6285239140202: STOP"            # another sender for one turn (a number, a colon)
         reply: null                             # no reply at all
 
-`sms_banking: [number, ...]` switches SMS banking on for those customers first (as they would over USSD).
+`sms_banking: [number, ...]` switches SMS banking on for those customers first (as they would over USSD);
+`days_later: N` then sends the turns N days after the demo's seeding (instalments overdue, late fees).
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def test_transcript(world: SmsWorld, demo_bank: SqlBank, path: Path) -> None:
     phone_number, turns = read(path)
     for customer in sms_banking_on(path):
         assert demo_bank.set_sms_banking(customer, True, NOW), customer
+    world.clock.advance(days=int(yaml.safe_load(path.read_text(encoding="utf-8")).get("days_later", 0)))
     found: dict[str, str] = {}
     for number, turn in enumerate(turns, 1):
         body, sender = turn.send.replace("{code}", found.get("code", "{code}")), phone_number
