@@ -37,7 +37,8 @@ class Lender(Protocol):
 
 
 class DecisionError(Exception):
-    """A refused action: `code` is not_found, forbidden, conflict or bad_request (the API's 404/403/409/400)."""
+    """A refused action: `code` is not_found, forbidden, conflict, bad_request or unavailable (the API's
+    404/403/409/400/503)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)

@@ -13,9 +13,11 @@ taken (approve a declined application, decline an approved one not yet disbursed
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.orm import Session
 
-from gateway.banking.interface import ApplicationStatus, Loan
+from gateway.banking.interface import ApplicationStatus, BankUnavailable, Loan
 from gateway.banking.loan_desk import ApplicationFile, application_file, set_application_status
 from gateway.decisions import cases, notices
 from gateway.decisions.desk import DecisionError, Desk
@@ -34,6 +36,7 @@ DECIDE_ROLES = frozenset({"officer", "supervisor", "loan_system", "system"})
 OVERRIDE_ROLES = frozenset({"supervisor"})
 CASH_PAYOUT_KIND = "cash_payout"
 CASH_PAYOUT_TEXT = "banking.tx.cash_payout"
+log = logging.getLogger(__name__)
 
 
 def require(actor: Actor, roles: frozenset[str], what: str) -> None:
@@ -74,7 +77,11 @@ def approve(desk: Desk, reference: str, actor: Actor, reason: str = "", payout: 
             )
     desk.send(sms)
     if payout is Payout.SAVINGS:
-        disburse(desk, reference, actor, payout)
+        try:
+            disburse(desk, reference, actor, payout)
+        except DecisionError as exc:  # approved all the same: `disburse` again once the cause is fixed
+            log.warning("application %s approved but not disbursed: %s", reference, exc.message)
+            return CaseState.APPROVED
         return CaseState.DISBURSED
     return CaseState.APPROVED
 
@@ -124,11 +131,16 @@ def disburse(desk: Desk, reference: str, actor: Actor, payout: Payout = Payout.S
         row, application = _locked_case(db, reference, lock=False)
         if CaseState(row.state) not in (CaseState.APPROVED, CaseState.DISBURSED):
             raise DecisionError("conflict", f"application {reference} is {row.state}, not approved")
-    loan = desk.lender.disburse(reference, now)  # once per application, in the bank's own transaction
-    if payout is Payout.CASH:
-        desk.lender.post(
-            application.msisdn, -loan.principal, CASH_PAYOUT_KIND, CASH_PAYOUT_TEXT, now, f"payout:{reference}"
-        )
+    try:
+        loan = desk.lender.disburse(reference, now)  # once per application, in the bank's own transaction
+        if payout is Payout.CASH:
+            desk.lender.post(
+                application.msisdn, -loan.principal, CASH_PAYOUT_KIND, CASH_PAYOUT_TEXT, now, f"payout:{reference}"
+            )
+    except BankUnavailable as exc:
+        raise DecisionError("unavailable", f"the bank is unavailable ({type(exc).__name__}); try again") from exc
+    except (LookupError, ValueError) as exc:  # e.g. a product no longer offered
+        raise DecisionError("conflict", f"{reference} cannot be disbursed: {exc}") from exc
     with desk.sessions() as db, db.begin():
         row, application = _locked_case(db, reference)
         if row.state == CaseState.DISBURSED.value:  # a second call, or a racing one: done once

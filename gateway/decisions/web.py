@@ -28,7 +28,7 @@ from gateway.decisions.service import approve, decline, disburse
 
 bp = Blueprint("decisions", __name__, url_prefix="/api")
 EXTENSION = "jembatan.decisions"
-STATUS = {"not_found": 404, "forbidden": 403, "conflict": 409, "bad_request": 400}
+STATUS = {"not_found": 404, "forbidden": 403, "conflict": 409, "bad_request": 400, "unavailable": 503}
 MAX_LIMIT = 500
 
 

@@ -177,3 +177,33 @@ def test_rescore_is_a_new_decision_and_leaves_a_decided_case_alone(
     assert detail["state"] == "declined"
     assert [d["outcome"] for d in detail["decisions"]] == ["refer", "declined", "approve"]
     assert detail["audit"][-1]["action"] == "application.rescore"
+
+
+class _NoLongerOffered:
+    """A bank whose disbursement refuses (the product was withdrawn from sale meanwhile)."""
+
+    def __init__(self, bank: SqlBank) -> None:
+        self.bank = bank
+
+    def disburse(self, reference: str, now: object, start: object = None) -> object:
+        raise ValueError("product dairy_cow is no longer offered")
+
+    def post(self, *args: object, **kwargs: object) -> object:
+        raise AssertionError("nothing to pay out")
+
+    def product(self, code: str) -> object:
+        return self.bank.product(code)
+
+
+def test_an_approval_the_bank_cannot_pay_out_stays_approved(demo_bank: SqlBank, desk: Desk) -> None:
+    from dataclasses import replace
+
+    reference = submit(demo_bank, desk, DAIRY.msisdn, "dairy_cow", 4_000_000, 12, consent=True)
+    score(desk, reference)
+    stuck = replace(desk, lender=_NoLongerOffered(demo_bank))
+    assert approve(stuck, reference, OFFICER, "ok") is CaseState.APPROVED
+    with pytest.raises(DecisionError) as refused:
+        disburse(stuck, reference, OFFICER)
+    assert refused.value.code == "conflict" and "no longer offered" in refused.value.message
+    assert disburse(desk, reference, OFFICER).principal == 4_000_000  # once the cause is fixed
+    assert _state(desk, reference) == "disbursed"
