@@ -130,17 +130,21 @@ def test_an_effect_applied_but_not_forgotten_is_not_sent_twice(
     assert count_pending(runtime.redis) == 0
 
 
-APPLY = ["", "2", "1", "1", "7", "500000", "3000000", "12", "3000000", "beli sapi perah", "1", "1", PIN]
+APPLY = ["", "2", "1", "2", "500000", "3000000", "beli sapi perah", "1", "1", "1", "1", "1", PIN]
 """tests/transcripts/ussd/loan_application.yaml's walk."""
 
 
 def test_a_loan_application_sends_its_confirmation_sms(app: Flask, runtime: Runtime) -> None:
+    from gateway.storage.decision_tables import CaseRow
+
     screens = walk(app, APPLY, "fx-apply")
-    assert "Kami kabari lewat SMS" in screens[-1], screens
+    assert "kami kirim lewat SMS" in screens[-1], screens
     [sms] = outbox(runtime.db_engine, "application")
     reference = sms.idempotency_key.removeprefix("application:")
     assert reference in screens[-1] and reference in sms.body
-    assert "Bank akan memutuskan" in sms.body and segments(sms.body) == 1
+    assert "dari pencairan" in sms.body and segments(sms.body) <= 3
+    with Session(runtime.db_engine) as db:  # the decisions' effect: the case, to be scored
+        assert db.scalar(select(CaseRow.state).where(CaseRow.reference == reference)) == "submitted"
 
 
 def test_effects_without_a_database_are_not_wired(redis_client: redis.Redis) -> None:
