@@ -15,6 +15,8 @@ import os
 import sys
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from gateway.config import Settings
 from gateway.decisions import views
 from gateway.decisions.desk import DecisionError, Desk
@@ -68,6 +70,9 @@ def run(args: argparse.Namespace, settings: Settings, desk: Desk | None = None) 
         return _dispatch(args, desk, actor)
     except DecisionError as exc:
         print(f"jembatan: {exc.message}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"jembatan: database: {type(exc).__name__} (is it migrated? `jembatan db upgrade`)", file=sys.stderr)
         return 1
 
 

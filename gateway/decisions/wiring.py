@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import partial
@@ -20,11 +21,19 @@ from gateway.sms.outbox import QUEUE_NAME, enqueue_outbox
 from gateway.staff import record_audit
 
 JOBS = {"score": SCORE_JOB, "los": LOS_JOB}
+MIN_SECRET_CHARS = 16
+"""An HMAC key anyone could guess would let anyone decide loans through the callback."""
+log = logging.getLogger(__name__)
 
 
 def los_config(settings: Settings) -> LosConfig | None:
     url, secret = settings.los_webhook_url, settings.los_webhook_secret
-    return LosConfig(url, secret) if url and secret else None
+    if url and len(secret) < MIN_SECRET_CHARS:
+        log.warning(
+            "LOS_WEBHOOK_URL is set but LOS_WEBHOOK_SECRET is shorter than %d characters: no hand-off", MIN_SECRET_CHARS
+        )
+        return None
+    return LosConfig(url, secret) if url else None
 
 
 def default_scorer(settings: Settings, engine: Engine) -> Scorer:

@@ -123,3 +123,14 @@ def test_the_callback_endpoint_refuses_what_is_not_signed(demo_bank: SqlBank, cl
     assert answer.status_code == 200 and answer.get_json() == {"reference": reference, "state": "declined"}
     again = client.post("/api/los/callback", data=body, headers=los.signed_headers(SECRET, body, clock()))
     assert again.status_code == 409
+
+
+def test_the_hand_off_needs_a_url_and_a_secret_that_is_not_guessable() -> None:
+    from gateway.config import Settings
+    from gateway.decisions.wiring import los_config
+
+    assert los_config(Settings()) is None
+    assert los_config(Settings(los_webhook_url="https://los.example/in", los_webhook_secret="short")) is None
+    made = los_config(Settings(los_webhook_url="https://los.example/in", los_webhook_secret="s" * 32))
+    assert made == LosConfig("https://los.example/in", "s" * 32)
+    assert Settings.from_env({"LOS_WEBHOOK_URL": "https://los.example/in"}).los_webhook_url == "https://los.example/in"
