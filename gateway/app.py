@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None, runtime: Runtime | None 
     from gateway.web import health, sms, ussd
 
     app.register_blueprint(ussd.bp)
+    app.wsgi_app = ussd.HopFastPath(app.extensions["jembatan"], MAX_REQUEST_BYTES, app.wsgi_app)  # type: ignore[method-assign]
     app.register_blueprint(health.bp)
     app.register_blueprint(sms.bp)
     if app.extensions["jembatan"].db_engine is not None:  # the staff console needs the staff tables

@@ -7,6 +7,7 @@ import hmac
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -42,7 +43,7 @@ def make_sealer(secret: str) -> Callable[[str], str]:
     key = secret.encode()
 
     def seal(value: str) -> str:
-        return hmac.new(key, value.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
+        return hmac.digest(key, value.encode("utf-8", "replace"), hashlib.sha256).hex()[:32]
 
     return seal
 
@@ -54,6 +55,13 @@ class CustomerLanguages(Protocol):
     def customer_language(self, msisdn: str) -> str | None: ...
 
     def set_language(self, msisdn: str, lang: str) -> None: ...
+
+
+@runtime_checkable
+class HopReads(Protocol):
+    """A bank that reads a customer once per hop (`gateway.banking.store.Store.one_hop`)."""
+
+    def one_hop(self) -> AbstractContextManager[None]: ...
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,8 @@ class Dialog:
     languages: CustomerLanguages | None = None
     """Where a customer's language is kept for good (the bank); Redis only caches it."""
     outages: OutageLog = field(default_factory=lambda: OutageLog(log))
+    reads: HopReads | None = None
+    """The bank's per-hop read scope: the dial's language and the caller's lookup share one read."""
 
     def notice(self, key: str, lang: str | None = None) -> Reply:
         """An END text from the current catalogue: needs neither Redis nor the bank."""
@@ -99,7 +109,8 @@ class Dialog:
             if record is not None and (record.token == token or record.end or self._stale(hop, record)):
                 self.store.release(hop.session_id, hop.msisdn, opened.owner)
                 return Reply(record.reply, record.end)
-            reply, effects = self._run(hop, opened, token)
+            with self.reads.one_hop() if self.reads is not None else nullcontext():
+                reply, effects = self._run(hop, opened, token)
         except StoreUnavailable as down:
             self.outages.failed("redis", down.cause)
             self._release_quietly(hop, opened.owner)

@@ -13,7 +13,7 @@ from redis.retry import Retry
 
 from gateway.banking.interface import Bank
 from gateway.config import Settings
-from gateway.dialog import CustomerLanguages, Dialog, make_sealer
+from gateway.dialog import CustomerLanguages, Dialog, HopReads, make_sealer
 from gateway.effects import Effects, build_effects
 from gateway.menus import MenuBook, load_handlers
 from gateway.releases import ReleaseStore
@@ -110,6 +110,7 @@ def build_runtime(
         retry_wait_s=settings.retry_wait_s,
         languages=bank if isinstance(bank, CustomerLanguages) else None,
         on_effects=effects,
+        reads=bank if isinstance(bank, HopReads) else None,
     )
     from gateway.sms.wiring import build_sms_channel
 

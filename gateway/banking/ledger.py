@@ -53,10 +53,14 @@ class SqlBank(Lending, Repayments, CustomerAccess, DueReads, ComplaintTickets):
 
     # --- customers ------------------------------------------------------------------------------
     def customer_by_msisdn(self, msisdn: str) -> Customer | None:
-        """Read at every dial, so a single Core statement rather than an ORM transaction."""
+        """Read at every dial, so a single Core statement rather than an ORM transaction; once per hop."""
+        memo = self.hop_memo()
+        if memo is not None and msisdn in memo:
+            found: Customer | None = memo[msisdn]
+            return found
         with self.reading() as connection:
             row = connection.execute(CUSTOMER_BY_MSISDN, {"msisdn": msisdn}).first()
-        return (
+        customer = (
             Customer(
                 row.id,
                 row.msisdn,
@@ -71,8 +75,15 @@ class SqlBank(Lending, Repayments, CustomerAccess, DueReads, ComplaintTickets):
             if row
             else None
         )
+        if memo is not None:
+            memo[msisdn] = customer
+        return customer
 
     def customer_language(self, msisdn: str) -> str | None:
+        """Within a hop (`one_hop`) the whole customer is read, for the lookup that follows the dial."""
+        if self.hop_memo() is not None:
+            customer = self.customer_by_msisdn(msisdn)
+            return customer.lang if customer else None
         with self.reading() as connection:
             return connection.execute(LANGUAGE_BY_MSISDN, {"msisdn": msisdn}).scalar()
 
