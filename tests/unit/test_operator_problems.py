@@ -57,6 +57,7 @@ def test_every_checker_returns_problems_with_a_severity(folders: tuple[Path, Pat
     edit(menus / "sms.yaml", "handler: loans.schedule", "handler: loans.timetable")
     edit(menus / "reminders.yaml", "offset_days:", "offset_dayz:")
     edit(locales / "en.complaints.yaml", "Answer to complaint", "Answer \u2014 complaint")
+    edit(locales / "id.decisions.yaml", "tidak disetujui. Alasan", "ditolak. Alasan")
     loaded, _ = collect(menus, locales, load_handlers("handlers"))
     assert loaded is not None
     for check in EXTRA_CHECKS:
