@@ -38,7 +38,7 @@ LOCALES = ROOT / "locales"
 def _catalog() -> dict[str, dict[str, Template]]:
     tables: dict[str, dict[str, Template]] = {}
     for lang in ("id", "en"):
-        for part in ("banking", "loans", "repay"):
+        for part in ("banking", "loans", "repay", "decisions"):
             path = LOCALES / f"{lang}.{part}.yaml"
             table, problems = read_catalog_text(path.read_text(encoding="utf-8"), str(path))
             assert problems == []
