@@ -14,12 +14,14 @@ taken (approve a declined application, decline an approved one not yet disbursed
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from gateway.banking.interface import ApplicationStatus, BankUnavailable, Loan
 from gateway.banking.loan_desk import ApplicationFile, application_file, set_application_status
 from gateway.decisions import cases, notices
+from gateway.decisions.cases import Submission
 from gateway.decisions.desk import DecisionError, Desk
 from gateway.decisions.model import (
     UNDECIDED_STATES,
@@ -44,9 +46,17 @@ def require(actor: Actor, roles: frozenset[str], what: str) -> None:
         raise DecisionError("forbidden", f"{actor.username} ({actor.role}) may not {what}")
 
 
-def _locked_case(db: Session, reference: str, *, lock: bool = True) -> tuple[CaseRow, ApplicationFile]:
+def _locked_case(
+    db: Session, reference: str, *, lock: bool = True, opened_at: datetime | None = None
+) -> tuple[CaseRow, ApplicationFile]:
+    """The case and its application; with `opened_at` (inside a write transaction) a case is opened for an
+    application the decisions have not seen yet (filed before them, or before the sweeper's next run)."""
     row = cases.case(db, reference, lock=lock)
     application = application_file(db, reference)
+    if row is None and application is not None and opened_at is not None:
+        unseen = Submission(reference, application.msisdn, application.lang, "", None, "", opened_at)
+        cases.open_case(db, unseen, opened_at)
+        row = cases.case(db, reference, lock=lock)
     if row is None or application is None:
         raise DecisionError("not_found", f"no application {reference}")
     return row, application
@@ -57,7 +67,7 @@ def approve(desk: Desk, reference: str, actor: Actor, reason: str = "", payout: 
     require(actor, DECIDE_ROLES, "approve")
     now = desk.clock()
     with desk.sessions() as db, db.begin():
-        row, application = _locked_case(db, reference)
+        row, application = _locked_case(db, reference, opened_at=now)
         state = CaseState(row.state)
         override = state is CaseState.DECLINED
         if override:
@@ -93,7 +103,7 @@ def decline(desk: Desk, reference: str, actor: Actor, reason_code: str, note: st
         raise DecisionError("bad_request", f"unknown reason code {reason_code!r}")
     now = desk.clock()
     with desk.sessions() as db, db.begin():
-        row, application = _locked_case(db, reference)
+        row, application = _locked_case(db, reference, opened_at=now)
         state = CaseState(row.state)
         if state is CaseState.APPROVED:
             require(actor, OVERRIDE_ROLES, "override an approval")

@@ -207,3 +207,13 @@ def test_an_approval_the_bank_cannot_pay_out_stays_approved(demo_bank: SqlBank, 
     assert refused.value.code == "conflict" and "no longer offered" in refused.value.message
     assert disburse(desk, reference, OFFICER).principal == 4_000_000  # once the cause is fixed
     assert _state(desk, reference) == "disbursed"
+
+
+def test_an_application_filed_before_the_decisions_can_be_decided_at_once(demo_bank: SqlBank, desk: Desk) -> None:
+    from gateway.banking.demo import PATCHOULI
+
+    [filed] = demo_bank.my_loans(PATCHOULI.msisdn).applications  # seeded without a case
+    decline(desk, filed.reference, OFFICER, "amount_too_high", "start smaller")
+    detail = views.application_detail(desk, AUDITOR, filed.reference)
+    assert detail["state"] == "declined" and detail["consent"] is None
+    assert "jumlah pinjaman terlalu besar" in sms_to(desk, PATCHOULI.msisdn)[-1]
