@@ -130,3 +130,11 @@ def test_a_walk_on_a_stored_release_that_is_not_current(app: Flask, browser: Bro
     page = Phone(browser)._post("/console/simulator/dial", {"phone": DAIRY.msisdn, "lang": "", "release": older.hash})
     assert "CON Halo. Pilih layanan:" in page
     assert "CON Selamat datang" in Phone(browser).dial()  # new calls elsewhere stay on the current release
+
+
+def test_a_simulated_walk_is_no_caller_in_the_drop_off_counters(browser: Browser, redis_client: redis.Redis) -> None:
+    phone = Phone(browser)
+    phone.dial()
+    phone.send("1")
+    phone.send("0")
+    assert list(redis_client.scan_iter(match="jmb:{*}:funnel")) == []
