@@ -16,6 +16,8 @@ from gateway.channels.hop import Hop, InputStyle
 from gateway.effects import Pending
 from gateway.engine.api import Effect, Handler, HostServices
 from gateway.engine.step import Context, Reply, advance, begin
+from gateway.engine.turns import turn_events
+from gateway.funnels import counter_fields, local_day
 from gateway.menus import MenuBook
 from gateway.outages import OutageLog
 from gateway.phones import mask_msisdn
@@ -170,12 +172,15 @@ class Dialog:
             outcome = begin(ctx, lang if lang in loaded.catalog.languages else self.default_lang, opened.resumable)
             state, reply = outcome.state, outcome.reply
             effects, failures = list(outcome.effects), list(outcome.failures)
+            events = turn_events(None, state, None, reply.end)
         else:
             state, reply, effects, failures = record.state, Reply(record.reply, record.end), [], []
+            events = []
         for entry in hop.new_inputs(consumed, is_new=record is None):
             if reply.end:
                 break
             outcome = advance(ctx, state, entry)
+            events += turn_events(state, outcome.state, entry, outcome.reply.end)
             state, reply = outcome.state, outcome.reply
             effects.extend(outcome.effects)
             failures.extend(outcome.failures)
@@ -189,7 +194,8 @@ class Dialog:
         if kept and self.on_effects is not None:  # recorded with the session save: durable before applied
             pending = self.on_effects.pending(hop.msisdn, kept)
             fields = self.on_effects.fields(pending)
-        if not self.store.save(hop.session_id, hop.msisdn, stored, chosen or cache_lang, opened.owner, fields):
+        counts = self._counts(loaded.menu.version, record, opened.idle_ms, events)
+        if not self.store.save(hop.session_id, hop.msisdn, stored, chosen or cache_lang, opened.owner, fields, counts):
             log.warning(
                 "hop %s %s overran its lock; the lock now held by a later hop was kept",
                 mask_msisdn(hop.msisdn),
@@ -198,6 +204,16 @@ class Dialog:
         if chosen:
             self._keep_language(hop.msisdn, chosen)
         return reply, pending
+
+    def _counts(
+        self, release: str, record: StoredSession | None, idle_ms: int | None, events: list[tuple[str, str]]
+    ) -> list[str]:
+        """The drop-off counters this hop adds (gateway.funnels): its events, and the time the caller spent on the
+        screen they answered (since the previous reply was saved)."""
+        if not events:
+            return []
+        dwell = (record.state.screen, idle_ms / 1000) if record is not None and idle_ms is not None else None
+        return counter_fields(local_day(self.services.now()), release, events, dwell)
 
     def _customer_language(self, msisdn: str) -> str | None:
         if self.languages is None:

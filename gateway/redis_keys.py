@@ -13,6 +13,8 @@ Every key expires, except those `expires()` names (tests/integration/test_redis_
     sandbox_sent      jmb:sandbox:sent:<key>    SANDBOX_DEDUP_TTL_S (gateway.sms.sandbox)
     SANDBOX_MESSAGES  jmb:sandbox:messages      no TTL: a list capped by LTRIM, development sandbox only
     pending_effects   jmb:{msisdn}:effects     no TTL: a hash emptied as effects are applied (gateway.effects)
+    funnel_counts     jmb:{msisdn}:funnel      FUNNEL_COUNTS_TTL_S: drop-off counters, screen ids only, moved
+                                                into the database by gateway.funnels.roll_up
 
 RQ's own keys (`rq:*`) are RQ's: it expires jobs and results itself and keeps its registries.
 """
@@ -66,6 +68,18 @@ def pending_effects(msisdn: str) -> str:
     save writes it in the same script. A field is deleted once applied; the effects sweeper applies what a crash
     left. No TTL: an effect never expires, and the hash disappears with its last field."""
     return f"{_caller(msisdn)}{PENDING_EFFECTS_SUFFIX}"
+
+
+FUNNEL_COUNTS_SUFFIX = ":funnel"
+FUNNEL_COUNTS_MATCH = f"{PREFIX}{{*}}{FUNNEL_COUNTS_SUFFIX}"
+FUNNEL_COUNTS_TTL_S = 2 * 24 * 3600
+"""Counters the roll-up (every few minutes) has not moved to the database by then are dropped."""
+
+
+def funnel_counts(msisdn: str) -> str:
+    """A hash: `day|release|screen|event` -> count, written by the session save script (the caller's slot,
+    so the save stays one script on Redis Cluster); holds no phone number, only its key is the caller's."""
+    return f"{_caller(msisdn)}{FUNNEL_COUNTS_SUFFIX}"
 
 
 def owner_of_pending(key: str) -> str:

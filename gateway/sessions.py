@@ -98,6 +98,9 @@ class Opened:
     resumable: SessionState | None
     owner: str = ""
     """The lock's owner token: pass it to `save` or `release`."""
+    idle_ms: int | None = None
+    """Milliseconds since the session was last saved (the reply the caller answers was sent), from the
+    record's remaining TTL; None for a new session."""
 
 
 # One round trip to open a hop: take the lock, read the session, the language and, for a new session only, the
@@ -110,15 +113,19 @@ if not record then
   last = redis.call('GET', KEYS[4])
   if last then last = redis.call('GET', ARGV[3] .. last) end
 end
-return {locked and 1 or 0, record, redis.call('GET', KEYS[3]), last}
+return {locked and 1 or 0, record, redis.call('GET', KEYS[3]), last, redis.call('PTTL', KEYS[2])}
 """
-# One round trip to close it: the session, the resume pointer to it (or its removal), the language, and the
-# lock if it is still this hop's. Returns 0 when the lock was lost (the hop overran it).
+# One round trip to close it: the session, the resume pointer to it (or its removal), the language, the pending
+# effects (ARGV[9] field/value arguments from ARGV[11]), the drop-off counters (the rest, each counted once, their
+# hash kept ARGV[10] s), and the lock if it is still this hop's. Returns 0 when the lock was lost (the hop overran it).
 _SAVE = """
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 if ARGV[5] == '1' then redis.call('DEL', KEYS[2]) else redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4]) end
 if ARGV[6] ~= '' then redis.call('SET', KEYS[3], ARGV[6], 'EX', ARGV[7]) end
-for i = 9, #ARGV, 2 do redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1]) end
+local counted = 11 + tonumber(ARGV[9])
+for i = 11, counted - 1, 2 do redis.call('HSET', KEYS[5], ARGV[i], ARGV[i + 1]) end
+for i = counted, #ARGV do redis.call('HINCRBY', KEYS[6], ARGV[i], 1) end
+if #ARGV >= counted then redis.call('EXPIRE', KEYS[6], ARGV[10]) end
 if redis.call('GET', KEYS[4]) == ARGV[8] then redis.call('DEL', KEYS[4]) return 1 end
 return 0
 """
@@ -171,7 +178,7 @@ class SessionStore:
         ]
         owner = secrets.token_hex(8)
         with _redis_answers():
-            locked, raw, lang, last = self._run(
+            locked, raw, lang, last, left_ms = self._run(
                 self._open, keys, [owner, self.lock_s * 1000, redis_keys.session(msisdn, "")]
             )
         return Opened(
@@ -180,6 +187,7 @@ class SessionStore:
             lang=lang.decode() if isinstance(lang, bytes) else lang,
             resumable=resumable(last),
             owner=owner if locked else "",
+            idle_ms=max(0, self.ttl_s * 1000 - left_ms) if raw and left_ms >= 0 else None,
         )
 
     def open_in_turn(self, session_id: str, msisdn: str, wait_s: float) -> Opened:
@@ -207,16 +215,19 @@ class SessionStore:
         remember_lang: str | None,
         owner: str,
         pending: Sequence[str] = (),
+        counts: Sequence[str] = (),
     ) -> bool:
         """Store the hop's outcome and release its lock; False when the lock had passed to another hop.
 
-        `pending`: the hop's effects as field/value pairs (gateway.effects), kept in the same round trip."""
+        `pending`: the hop's effects as field/value pairs (gateway.effects); `counts`: drop-off counter fields
+        (gateway.funnels), each counted once; both kept in the same round trip."""
         keys = [
             redis_keys.session(msisdn, session_id),
             redis_keys.resume(msisdn),
             redis_keys.language(msisdn),
             redis_keys.hop_lock(msisdn, session_id),
             redis_keys.pending_effects(msisdn),
+            redis_keys.funnel_counts(msisdn),
         ]
         with _redis_answers():
             released = self._run(
@@ -231,7 +242,10 @@ class SessionStore:
                     remember_lang or "",
                     self.language_ttl_s,
                     owner,
+                    len(pending),
+                    redis_keys.FUNNEL_COUNTS_TTL_S,
                     *pending,
+                    *counts,
                 ],
             )
         return bool(released)

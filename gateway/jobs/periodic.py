@@ -7,13 +7,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.decisions.jobs import sweep_decisions
-from gateway.jobs.queues import REMINDERS, SCORING, SMS
-from gateway.jobs.tasks import dispatch_reminders, requeue_pending_outbox, scan_reminders, sweep_effects, sweep_outbox
+from gateway.jobs.queues import DEFAULT, REMINDERS, SCORING, SMS
+from gateway.jobs.tasks import (
+    dispatch_reminders,
+    requeue_pending_outbox,
+    roll_up_funnels,
+    scan_reminders,
+    sweep_effects,
+    sweep_outbox,
+)
 
 OUTBOX_SWEEP_INTERVAL_S = 60
 EFFECTS_SWEEP_INTERVAL_S = 60  # receipts a crash held back go out within about two minutes
 REMINDER_SCAN_INTERVAL_S = 30 * 60  # a new local day starts in WIT, WITA and WIB an hour apart
 REMINDER_DISPATCH_INTERVAL_S = 60  # reminders leave within a minute of their window opening
+FUNNEL_ROLL_UP_INTERVAL_S = 5 * 60  # the console's drop-off figures lag the calls by at most this
 DECISIONS_SWEEP_INTERVAL_S = 60  # unscored applications (a lost job, the SMS path) and loan-system retries
 
 
@@ -33,4 +41,5 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob(scan_reminders, REMINDERS, interval_s=REMINDER_SCAN_INTERVAL_S, timeout_s=1800),
     PeriodicJob(dispatch_reminders, REMINDERS, interval_s=REMINDER_DISPATCH_INTERVAL_S, timeout_s=300),
     PeriodicJob(sweep_decisions, SCORING, interval_s=DECISIONS_SWEEP_INTERVAL_S, timeout_s=300),
+    PeriodicJob(roll_up_funnels, DEFAULT, interval_s=FUNNEL_ROLL_UP_INTERVAL_S, timeout_s=300),
 )

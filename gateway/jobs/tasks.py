@@ -4,12 +4,14 @@ enqueue_outbox(queue, ids)  ->  send_outbox_batch(ids)     (gateway.sms.outbox)
 PERIODIC_JOBS               ->  requeue_pending_outbox(), sweep_outbox()   every minute
                                 scan_reminders()                            every half hour
 purge_messages_job()                                                         daily
+                                roll_up_funnels()                           every five minutes
 """
 
 from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from typing import Any
 
 from gateway.reminders.dispatch import dispatch_due
 from gateway.reminders.runner import ReminderSetup, scan
@@ -21,6 +23,7 @@ from gateway.sms.sweeper import requeue_pending, resolve_stuck
 _lock = threading.Lock()
 _context: list[OutboxContext] = []
 _reminders: list[ReminderSetup] = []
+_funnels: list[Any] = []
 
 
 def worker_context() -> OutboxContext:
@@ -114,3 +117,17 @@ def purge_messages_job() -> dict[str, int]:
     context = worker_context()
     days = Settings.from_env().message_retention_days
     return purge_messages(context.sessions, context.clock(), timedelta(days=days))
+
+
+def roll_up_funnels() -> int:
+    """Move the drop-off counters from Redis into the database (gateway.funnels); returns the rows added to."""
+    from gateway.config import Settings
+    from gateway.funnels import roll_up
+    from gateway.runtime import connect_redis
+
+    engine = reminder_setup().engine  # the worker's database engine (takes the lock itself)
+    with _lock:
+        if not _funnels:
+            _funnels.append(connect_redis(Settings.from_env().redis_url))
+        client = _funnels[0]
+    return roll_up(client, engine)

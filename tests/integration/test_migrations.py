@@ -41,6 +41,7 @@ LEDGER_TABLES = {
     "staff",
     "staff_api_keys",
     "audit_log",
+    "hop_funnels",
 }
 
 

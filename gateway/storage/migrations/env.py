@@ -4,6 +4,7 @@ from alembic import context
 
 import gateway.storage.complaint_tables
 import gateway.storage.decision_tables
+import gateway.storage.funnel_tables
 import gateway.storage.record_tables
 import gateway.storage.reminder_tables
 import gateway.storage.sms_tables  # noqa: F401
