@@ -98,9 +98,11 @@ def check_sms(menus_dir: Path, catalog: Any) -> list[Problem]:
 
 
 def _known_handlers() -> set[str]:
+    """The system commands and the handlers of the configured registry (`HANDLERS_MODULE`, as the app loads)."""
+    from gateway.config import Settings
     from gateway.menus import load_handlers
 
-    return set(SYSTEM_COMMANDS) | set(load_handlers("handlers"))
+    return set(SYSTEM_COMMANDS) | set(load_handlers(Settings.from_env().handlers_module))
 
 
 def _reply_keys(book: KeywordBook) -> Iterator[tuple[str, str, bool]]:

@@ -77,6 +77,17 @@ def test_an_unknown_handler_is_reported(folders: tuple[Path, Path]) -> None:
     assert any("handler 'loans.timetable' is not registered" in str(p) for p in check_sms(menus, catalog(locales)))
 
 
+def test_the_handlers_come_from_the_configured_registry(
+    folders: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    menus, locales = folders
+    monkeypatch.setenv("HANDLERS_MODULE", "tests.fixtures.basic.handlers")
+    problems = [str(p) for p in check_sms(menus, catalog(locales))]
+    assert any("handler 'savings.balance' is not registered" in p for p in problems), problems
+    edit(menus / "sms.yaml", "handler: savings.balance", "handler: t.balance")
+    assert not any("'t.balance'" in str(p) for p in check_sms(menus, catalog(locales)))
+
+
 @pytest.mark.parametrize("typed", ["STOK", "STPO", "BERHENT", "BERHENTII", "UNSUBSCRIBEE"])
 def test_opt_out_words_forgive_no_typo(typed: str) -> None:
     book = read_keywords((ROOT / "menus" / "sms.yaml").read_text(encoding="utf-8"))
