@@ -7,9 +7,11 @@
 Setup (not timed): a fresh database with the synthetic history (gateway/scoring/demo_history.py: one
 borrower per application, each with a year of savings, value-chain records and earlier loans), one
 submitted application per borrower with its case opened as the USSD flow opens it (consent granted for
-four in five), and one `score_job` per application on a bench-only RQ queue.
+four in five), each submission queued as its effect queues it (the first queues a scoring job, the
+others find one queued), on a bench-only RQ queue.
 Timed: one `SimpleWorker` draining the queue in burst mode, each job the decisions' real scoring job
-(gateway.decisions.jobs.score_job: features from the database, score, policy, the decision stored, and an
+(gateway.decisions.jobs.score_job: every waiting case in batches, features from the database, score, policy,
+the decisions stored, and an
 approval within the limit disbursed at once). Then, for comparison, the same applications scored in bulk
 by gateway.scoring.score_many (features + score + decide, nothing stored).
 Target: the worker under 60 s for 10,000 applications on 2 cores.
@@ -36,9 +38,10 @@ sys.path.insert(0, str(ROOT))
 from gateway.config import Settings  # noqa: E402
 from gateway.decisions import cases, jobs  # noqa: E402
 from gateway.decisions.cases import Submission  # noqa: E402
-from gateway.decisions.intake import SCORE_JOB  # noqa: E402
+from gateway.decisions.intake import APPLICATION, enqueue_after_commit  # noqa: E402
 from gateway.decisions.scorer import scorer_for  # noqa: E402
 from gateway.decisions.wiring import build_desk  # noqa: E402
+from gateway.redis_keys import SCORING_QUEUED  # noqa: E402
 from gateway.scoring import ScoringRequest, load_policy, load_scorecard, score_many  # noqa: E402
 from gateway.scoring.demo_history import seed_history  # noqa: E402
 from gateway.storage.db import make_engine  # noqa: E402
@@ -49,7 +52,6 @@ NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
 PRODUCTS = {"dairy": ("dairy_cow", 12), "seaweed": ("seaweed_harvest", 6), "patchouli": ("patchouli", 12)}
 CONSENT_SHARE = 0.8
 BULK_CHUNK = 1000
-JOB_SAMPLE = 1000
 HISTORY_LEAD = timedelta(days=250)
 """The history is seeded as if a little later, so that many borrowers have records in the year before NOW."""
 
@@ -109,8 +111,8 @@ def main() -> int:
     parser.add_argument(
         "--through-jobs",
         type=int,
-        default=JOB_SAMPLE,
-        help=f"how many of them go through the RQ scoring job (default {JOB_SAMPLE}; the rest only in bulk)",
+        default=None,
+        help="how many of them go through the RQ scoring job (default all; the rest only in bulk)",
     )
     parser.add_argument("--database-url", help="PostgreSQL URL (a schema of its own, dropped after); default SQLite")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
@@ -128,11 +130,14 @@ def main() -> int:
             desk = build_desk(settings, None, engine, lambda: NOW, scorer=scorer_for(settings.menus_dir, engine))
             _open_cases(desk, made)
             jobs.install_desk(desk)
-            through_jobs = made[: max(args.through_jobs, 0)]
-            for reference, *_ in through_jobs:
-                queue.enqueue(SCORE_JOB, reference, job_timeout=120)
+            through_jobs = made if args.through_jobs is None else made[: max(args.through_jobs, 0)]
+            redis.delete(SCORING_QUEUED)
+            # As the submissions' effects queue them: the first queues the job, the rest find it queued.
+            submitted = [(APPLICATION, {"reference": reference}) for reference, *_ in through_jobs]
+            enqueue_after_commit(redis, submitted, queue_name=queue.name)
             print(
-                f"setup: {len(made)} applications, {len(through_jobs)} queued, in {time.perf_counter() - started:.1f} s"
+                f"setup: {len(made)} applications, {len(through_jobs)} submitted ({queue.count} scoring job queued),"
+                f" in {time.perf_counter() - started:.1f} s"
             )
 
             started = time.perf_counter()

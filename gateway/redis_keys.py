@@ -97,3 +97,8 @@ def expires(key: str) -> bool:
 
 def sandbox_sent(idempotency_key: str) -> str:
     return f"{PREFIX}sandbox:sent:{idempotency_key}"
+
+
+SCORING_QUEUED = f"{PREFIX}scoring:queued"
+"""Set while a scoring job is queued and not yet started: later submissions leave their case to that job."""
+SCORING_QUEUED_TTL_S = 300

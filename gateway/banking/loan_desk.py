@@ -68,6 +68,16 @@ def application_file(session: Session, reference: str, *, lock: bool = False) ->
     return _file(app, session.get_one(CustomerRow, app.customer_id))
 
 
+def application_files(session: Session, references: list[str]) -> dict[str, ApplicationFile]:
+    """The applications of `references` that exist, in one query (the batched scoring job)."""
+    rows = session.execute(
+        select(ApplicationRow, CustomerRow)
+        .join(CustomerRow, CustomerRow.id == ApplicationRow.customer_id)
+        .where(ApplicationRow.reference.in_(references))
+    )
+    return {app.reference: _file(app, customer) for app, customer in rows}
+
+
 def open_applications(session: Session, msisdn: str) -> list[ApplicationFile]:
     """The customer's applications not yet disbursed, rejected or withdrawn, newest first."""
     rows = session.execute(

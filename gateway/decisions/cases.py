@@ -90,6 +90,12 @@ def consented(db: Session, reference: str) -> bool:
     return answer is not None and answer.granted
 
 
+def consented_many(db: Session, references: list[str]) -> set[str]:
+    """Those of `references` whose customer consented."""
+    query = select(ConsentRow.reference).where(ConsentRow.reference.in_(references), ConsentRow.granted.is_(True))
+    return set(db.scalars(query))
+
+
 def move(row: CaseRow, state: CaseState, now: datetime) -> None:
     row.state, row.updated_at = state.value, now
 

@@ -24,6 +24,7 @@ from gateway.decisions import cases, los_state
 from gateway.decisions.cases import Submission
 from gateway.decisions.model import OPEN_STATES, CaseState, DecisionKind, customer_actor
 from gateway.phones import mask_msisdn
+from gateway.redis_keys import SCORING_QUEUED, SCORING_QUEUED_TTL_S
 from gateway.staff import record_audit
 
 APPLICATION = "loan_application"
@@ -89,18 +90,25 @@ SCORING_QUEUE = "scoring"
 JOB_TIMEOUT_S = 120
 
 
-def enqueue_after_commit(connection: Any, effects: Sequence[tuple[str, Mapping[str, Any]]]) -> None:
+def enqueue_after_commit(
+    connection: Any, effects: Sequence[tuple[str, Mapping[str, Any]]], queue_name: str = SCORING_QUEUE
+) -> None:
     """Queue the scoring (or hand-off) job of each applied decisions effect; a failure is left to the
-    decisions sweeper (gateway.decisions.jobs.sweep_decisions), which finds what was never scored."""
+    decisions sweeper (gateway.decisions.jobs.sweep_decisions), which finds what was never scored.
+
+    One scoring job at a time waits in the queue: while `SCORING_QUEUED` is set, a submission's case is left
+    to that job, which clears the flag when it starts and then scores every waiting case in batches."""
     from rq import Queue
 
-    queue = Queue(SCORING_QUEUE, connection=connection)
+    queue = Queue(queue_name, connection=connection)
     for kind, payload in effects:
         reference = str(payload.get("reference") or "")
         job = {APPLICATION: SCORE_JOB, LOAN_SYSTEM: LOS_JOB}.get(kind)
         if job is None or not reference:
             continue
         try:
+            if job == SCORE_JOB and not connection.set(SCORING_QUEUED, reference, nx=True, ex=SCORING_QUEUED_TTL_S):
+                continue
             queue.enqueue(job, reference, job_timeout=JOB_TIMEOUT_S)
         except Exception as exc:  # Redis away: the sweeper queues it within a minute
             log.warning("decisions: %s job for %s not queued (%s)", kind, reference, type(exc).__name__)

@@ -14,12 +14,18 @@ import logging
 import threading
 from datetime import timedelta
 
+from rq import get_current_job
+
 from gateway.banking.loan_desk import applications_without_case
 from gateway.decisions import cases, los, los_state, scoring
 from gateway.decisions.cases import Submission
 from gateway.decisions.desk import DecisionError, Desk
+from gateway.redis_keys import SCORING_QUEUED
 
 SWEEP_LIMIT = 200
+SCORE_BATCH = 200
+ALL_WAITING = timedelta(days=1)
+"""`waiting_for_score` takes cases updated before a moment: any moment after now takes them all."""
 SCORE_GRACE = timedelta(seconds=30)
 """A case younger than this is left to the job its submission queued."""
 
@@ -54,11 +60,41 @@ def _build() -> Desk:
 
 
 def score_job(reference: str) -> str:
+    """Score `reference`, then every other case still waiting for its first score: submissions made while
+    this job waited in the queue did not queue their own (gateway.decisions.intake.enqueue_after_commit)."""
+    _started()
+    desk = worker_desk()
     try:
-        return scoring.score(worker_desk(), reference).outcome.value
+        first = scoring.score_waiting(desk, [reference]).get(reference)
     except DecisionError as exc:  # an application that is gone: nothing to retry
         log.warning("score %s: %s", reference, exc.message)
         return exc.code
+    score_all_waiting(desk)
+    return first.outcome.value if first is not None else "not_found"
+
+
+def score_all_waiting(desk: Desk) -> int:
+    """Score the waiting cases in batches of SCORE_BATCH (each batch one read, one write transaction)."""
+    done: set[str] = set()
+    while True:
+        with desk.sessions() as db:
+            waiting = cases.waiting_for_score(db, desk.clock() + ALL_WAITING, SCORE_BATCH + len(done))
+        batch = [reference for reference in waiting if reference not in done][:SCORE_BATCH]
+        if not batch:
+            return len(done)
+        scoring.score_waiting(desk, batch)
+        done.update(batch)
+
+
+def _started() -> None:
+    """Clear the flag that kept later submissions from queueing jobs: from now on they queue their own."""
+    job = get_current_job()
+    if job is None:
+        return
+    try:
+        job.connection.delete(SCORING_QUEUED)
+    except Exception as exc:  # Redis away: the flag expires (SCORING_QUEUED_TTL_S) and the sweeper scores
+        log.warning("scoring: queued flag not cleared (%s)", type(exc).__name__)
 
 
 def deliver_job(reference: str) -> str:
@@ -75,8 +111,8 @@ def sweep_decisions() -> dict[str, int]:
             opened.append(found.reference)
     with desk.sessions() as db:
         unscored = cases.waiting_for_score(db, now - SCORE_GRACE, SWEEP_LIMIT)
-    for reference in [*opened, *unscored]:
-        score_job(reference)
+    if opened or unscored:
+        scoring.score_waiting(desk, [*opened, *unscored])
     with desk.sessions() as db:
         due = los_state.due(db, now, SWEEP_LIMIT) if desk.los is not None else []
     outcomes = [los.deliver(desk, reference) for reference in due]

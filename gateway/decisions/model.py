@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from gateway.banking.loan_desk import ApplicationFile
 
@@ -102,6 +102,15 @@ class Assessment:
 Scorer = Callable[[ApplicationFile, bool, datetime], Assessment]
 """Scores an application (with the value-chain and channel records only when the second argument, the
 customer's consent, is True) and applies the decision policy."""
+
+
+@runtime_checkable
+class BatchScorer(Protocol):
+    """A scorer that also scores many applications at once, reading their histories in a few queries."""
+
+    def __call__(self, application: ApplicationFile, consent: bool, now: datetime) -> Assessment: ...
+
+    def many(self, applications: Sequence[tuple[ApplicationFile, bool]], now: datetime) -> list[Assessment]: ...
 
 
 def refer_everything(application: ApplicationFile, consent: bool, now: datetime) -> Assessment:
