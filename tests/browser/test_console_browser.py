@@ -9,12 +9,13 @@ from pathlib import Path
 import yaml
 from playwright.sync_api import Page, expect
 
-from gateway.banking.demo import DAIRY
+from gateway.banking.demo import DAIRY, PATCHOULI, SEAWEED
 from gateway.decisions.scoring import score
 from gateway.decisions.web import EXTENSION as DECISIONS
 from gateway.staff import Role
 from tests.browser.conftest import Console, log_in
 from tests.decision_support import submit
+from tests.ussd_support import AfricasTalkingPhone
 
 
 def _send(page: Page, entry: str) -> None:
@@ -98,3 +99,21 @@ def test_an_operator_cannot_open_the_officers_pages(page: Page, console: Console
     assert response is not None and response.status == 403
     expect(page.locator("h1")).to_have_text("Tidak boleh dibuka")
     console.shot(page, "operator-forbidden")
+
+
+def test_the_funnel_after_a_few_scripted_calls(page: Page, console: Console) -> None:
+    from gateway.funnels import roll_up
+
+    for number, session_id in ((DAIRY.msisdn, "b-1"), (SEAWEED.msisdn, "b-2"), (PATCHOULI.msisdn, "b-3")):
+        phone = AfricasTalkingPhone(console.app.test_client(), number, session_id)
+        phone.dial()
+        if session_id != "b-3":
+            phone.send("2")  # loans; the third caller hangs up at the main menu
+    runtime = console.app.extensions["jembatan"]
+    assert roll_up(runtime.redis, runtime.db_engine) > 0
+    log_in(page, console, Role.SUPERVISOR)
+    page.goto(f"{console.url}/console/funnels")
+    funnel = page.locator("#funnel-loan_application + table")
+    expect(funnel.locator("tr", has_text="main").locator("td.num")).to_have_text("3")
+    expect(funnel.locator("tr", has_text="loans").first.locator("td.num")).to_have_text("2")
+    console.shot(page, "funnels")
