@@ -32,6 +32,7 @@ PAGES = (
     "/console/graph",
     "/console/graph?drawer=layered",
     "/console/graph/diff?a=current&b=files",
+    "/console/funnels",
     "/console/messages",
     "/console/applications?state=",
     "/console/complaints?status=",
