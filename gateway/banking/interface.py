@@ -8,7 +8,7 @@ built-in one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -87,6 +87,15 @@ class SavingsTransaction:
     description: str
     """A locale key such as `banking.tx.milk_payment`."""
     balance_after: int
+
+
+@dataclass(frozen=True)
+class InstalmentState:
+    """What a reminder's last look needs (gateway/reminders/sendcheck.py): paid yet? loan still active?"""
+
+    amount: int
+    paid_amount: int
+    loan_status: str
 
 
 @dataclass(frozen=True)
@@ -306,5 +315,7 @@ class Bank(Protocol):
     def borrower_time_zones(self) -> list[str]: ...  # for reminders, as `due_instalments` (DueInstalments)
 
     def due_instalments(self, query: DueQuery, page_size: int) -> Iterator[list[BorrowerInstalment]]: ...
+
+    def instalment_states(self, instalment_ids: Sequence[int]) -> dict[int, InstalmentState]: ...  # unknown: absent
 
     def open_complaint(self, request: ComplaintRequest) -> OpenedComplaint: ...  # gateway/complaints/records.py

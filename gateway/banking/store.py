@@ -22,9 +22,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.banking.access import AccessPolicy
-from gateway.banking.interface import BankUnavailable, LoanProduct
+from gateway.banking.interface import BankUnavailable, InstalmentState, LoanProduct
 from gateway.banking.products import load_products
-from gateway.storage.ledger_tables import AccountRow, CustomerRow
+from gateway.storage.ledger_tables import AccountRow, CustomerRow, InstalmentRow, LoanRow
 
 log = logging.getLogger("gateway.banking")
 
@@ -202,6 +202,21 @@ class Store:
 
     def product(self, code: str) -> LoanProduct | None:
         return next((p for p in self.products if p.code == code), None)
+
+    def instalment_states(self, instalment_ids: Sequence[int]) -> dict[int, InstalmentState]:
+        """`Bank.instalment_states`: amount, paid and the loan's status of each instalment, in one read."""
+        if not instalment_ids:
+            return {}
+        query = (
+            select(InstalmentRow.id, InstalmentRow.amount, InstalmentRow.paid_amount, LoanRow.status)
+            .join(LoanRow, LoanRow.id == InstalmentRow.loan_id)
+            .where(InstalmentRow.id.in_(sorted(set(instalment_ids))))
+        )
+        with self.reading() as connection:
+            return {
+                row_id: InstalmentState(amount, paid, status)
+                for row_id, amount, paid, status in connection.execute(query)
+            }
 
 
 def _unavailable(exc: DBAPIError) -> BankUnavailable:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import Enum
+from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from gateway.banking.interface import InstalmentState
 from gateway.reminders.policy import REMINDABLE_STATES
 from gateway.sms.outbox import is_opted_out
-from gateway.storage.ledger_tables import InstalmentRow, LoanRow
 from gateway.storage.reminder_tables import ReminderRow
 from gateway.storage.sms_tables import OutboxRow, OutboxStatus, SmsPreferenceRow
 
@@ -28,14 +30,40 @@ class CancelReason(str, Enum):
     OPTED_OUT = "opted_out"
 
 
+class InstalmentStates(Protocol):
+    """The read of `Bank` the last look uses (`Bank.instalment_states`)."""
+
+    def instalment_states(self, instalment_ids: Sequence[int]) -> dict[int, InstalmentState]: ...
+
+
+@functools.lru_cache(maxsize=8)
+def _bank_on(engine: Engine) -> InstalmentStates:
+    """The built-in ledger on the outbox's database (the send hooks are called with a session only)."""
+    from gateway.banking.ledger import SqlBank
+
+    return SqlBank(engine, products=())
+
+
+def _links(db: Session, outbox_ids: Sequence[int]) -> defaultdict[int, list[tuple[int, int, str]]]:
+    """Per outbox row: (amount, paid, loan status) of each instalment its reminder is for, from the bank."""
+    pairs = db.execute(
+        select(ReminderRow.outbox_id, ReminderRow.instalment_id).where(ReminderRow.outbox_id.in_(outbox_ids))
+    ).all()
+    bind = db.get_bind()
+    states = _bank_on(bind if isinstance(bind, Engine) else bind.engine).instalment_states(
+        [instalment_id for _outbox_id, instalment_id in pairs]
+    )
+    links: defaultdict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for outbox_id, instalment_id in pairs:
+        state = states.get(instalment_id)
+        if outbox_id is not None and state is not None:
+            links[outbox_id].append((state.amount, state.paid_amount, state.loan_status))
+    return links
+
+
 def cancel_reason(db: Session, outbox_id: int) -> CancelReason | None:
     """Why the reminder in this outbox row should not go out now; None if it should (or is no reminder)."""
-    linked = db.execute(
-        select(InstalmentRow.amount, InstalmentRow.paid_amount, LoanRow.status)
-        .join(ReminderRow, ReminderRow.instalment_id == InstalmentRow.id)
-        .join(LoanRow, LoanRow.id == InstalmentRow.loan_id)
-        .where(ReminderRow.outbox_id == outbox_id)
-    ).all()
+    linked = _links(db, [outbox_id])[outbox_id]
     if not linked:
         return None
     outbox = db.get(OutboxRow, outbox_id)
@@ -84,15 +112,7 @@ def still_wanted_many(db: Session, outbox_ids: list[int], now: datetime) -> set[
             OutboxRow.id.in_(outbox_ids)
         )
     ).all()
-    links: defaultdict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for outbox_id, amount, paid, status in db.execute(
-        select(ReminderRow.outbox_id, InstalmentRow.amount, InstalmentRow.paid_amount, LoanRow.status)
-        .join(InstalmentRow, ReminderRow.instalment_id == InstalmentRow.id)
-        .join(LoanRow, LoanRow.id == InstalmentRow.loan_id)
-        .where(ReminderRow.outbox_id.in_(outbox_ids))
-    ):
-        if outbox_id is not None:
-            links[outbox_id].append((amount, paid, status))
+    links = _links(db, outbox_ids)
     numbers = sorted({to for _id, _status, to, required in rows if not required})
     opted_out = (
         set(
