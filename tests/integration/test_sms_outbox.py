@@ -3,6 +3,7 @@ against the fake Twilio, and the sweeper after workers that died at each step. S
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import timedelta
 
@@ -192,18 +193,36 @@ def test_a_worker_killed_after_the_provider_accepted(world: SmsWorld) -> None:
     assert (row.status, row.provider_id, sends(world)) == ("sent", result.provider_id, 1)
 
 
+HELD_S = 60.0
+"""How long the fake holds its answer to the first send: far beyond the sender's 0.3 s, so that read times out
+however busy the machine is (the fake lets go when the test ends; nothing waits for it)."""
+ACCEPT_WAIT_S = 10.0
+
+
+def accepted(fake: FakeTwilio, count: int) -> None:
+    """Until the fake has recorded `count` messages: it may read a request after its client has given up."""
+    deadline = time.monotonic() + ACCEPT_WAIT_S
+    while len(fake.messages) < count:
+        assert time.monotonic() < deadline, f"the fake did not record {count} message(s) in {ACCEPT_WAIT_S:.0f} s"
+        time.sleep(0.01)
+
+
 def test_a_read_timeout_is_resolved_without_a_second_send(world: SmsWorld) -> None:
+    """Deterministic under load: the send's read always times out (the answer is held, not merely late), the
+    sweep looks only once the provider has the message, and the lookup itself uses the normal timeout."""
     fake = world.fake
     assert fake is not None
     impatient = TwilioProvider(
         fake.account_sid, fake.auth_token, from_="+15005550006", api_base_url=fake.base_url, timeout_s=0.3
     )
     install_worker_context(replace(world.channel.outbox, provider=impatient))
-    fake.delay_next(1, 1.0)
+    fake.delay_next(1, HELD_S)
     outbox_id = write(world)
     enqueue_outbox(world.channel.outbox.queue, [outbox_id])
     world.work()
     assert world.outbox(outbox_id).status == "sending"
+    accepted(fake, 1)
+    install_worker_context(world.channel.outbox)
     world.clock.advance(minutes=6)
     assert sweep_outbox() == {"found": 1}
     assert world.outbox(outbox_id).provider_id == fake.messages[0]["sid"]
