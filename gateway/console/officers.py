@@ -18,7 +18,7 @@ from gateway.console.texts import lang, t
 from gateway.decisions import views
 from gateway.decisions.desk import DecisionError, Desk
 from gateway.decisions.model import Actor, CaseState, Payout
-from gateway.decisions.reasons import officer_reasons
+from gateway.decisions.reasons import OFFICER_PREFIX, SCORECARD_PREFIX, officer_reasons
 from gateway.decisions.service import approve, decline, disburse
 from gateway.decisions.web import desk as decisions_desk
 
@@ -63,8 +63,20 @@ def application(reference: str) -> Any:
         detail = views.application_detail(current, _actor(), _reference(reference))
     except DecisionError as exc:
         abort(STATUS.get(exc.code, 400))
-    reasons = officer_reasons(current.catalog(), lang())
-    return render_template("console/application.html", app=detail, reasons=reasons, payouts=[p.value for p in Payout])
+    catalog, language = current.catalog(), lang()
+    reasons = officer_reasons(catalog, language)
+
+    def reason_text(code: str) -> str:
+        """A scorecard or officer reason code in words, as the customer's SMS words it."""
+        for key in (SCORECARD_PREFIX + code, OFFICER_PREFIX + code):
+            if catalog.has(catalog.default_lang, key):
+                return f"{code}: {catalog.render(language, key)}"
+        return code
+
+    return render_template(
+        "console/application.html", app=detail, reasons=reasons, payouts=[p.value for p in Payout],
+        reason_text=reason_text,
+    )  # fmt: skip
 
 
 @bp.route("/applications/<reference>/<action>", methods=["POST"])

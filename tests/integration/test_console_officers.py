@@ -46,7 +46,9 @@ def test_an_officer_reads_the_score_and_approves_a_referred_application(
     officer = _as(app, db_engine, Role.OFFICER)
     assert referred in officer.page("/console/applications")[1]
     page = officer.page(f"/console/applications/{referred}")[1]
-    assert "deposit_months" in page and "above_auto_limit" in page and "test-card-1" in page
+    assert "deposit_months" in page and "test-card-1" in page
+    assert "above_auto_limit: Jumlah pinjaman di atas batas persetujuan otomatis" in page  # the reason in words
+    assert 'id="disburse"' not in page  # only an approved (cash) application waits for disbursement
     path = f"/console/applications/{referred}"
     refused = officer.post(f"{path}/decline", {"reason_code": "", "note": "x"}, path)
     assert refused.status_code == 302 and "referred" in officer.page(path)[1]
