@@ -17,8 +17,8 @@ from gateway.engine.problems import Problem, errors, warnings
 from gateway.menus import check_all, load_handlers
 from gateway.phones import UnusableNumber, normalize_msisdn
 from gateway.records import cli as records_cli
-from gateway.scoring import cli as scoring_cli
 from gateway.releases import cli as release_cli
+from gateway.scoring import cli as scoring_cli
 from gateway.staff import cli as staff_cli
 from gateway.staff.demo import console_banner
 from gateway.transcripts import Transcript

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.conftest import FIXTURES, ROOT
 
-OPERATOR_FILES = ("products.yaml", "reminders.yaml")
+OPERATOR_FILES = ("products.yaml", "reminders.yaml", "holidays.yaml", "scorecard.yaml", "decision_policy.yaml")
 """`jembatan menus check` (hence publish) checks these beside the USSD menu; the test menu borrows the project's."""
 
 
@@ -22,8 +22,9 @@ def copy_fixture(tmp_path: Path, operator_files: bool = False) -> tuple[Path, Pa
     if operator_files:
         for name in OPERATOR_FILES:
             shutil.copy(ROOT / "menus" / name, menus / name)
-        for path in (ROOT / "locales").glob("*.reminders.yaml"):
-            shutil.copy(path, locales / path.name)
+        for part in ("reminders", "scoring", "complaints"):
+            for path in (ROOT / "locales").glob(f"*.{part}.yaml"):
+                shutil.copy(path, locales / path.name)
     for lang in ("id", "en"):  # the END a call gets when its release is gone
         shutil.copy(ROOT / "locales" / f"{lang}.releases.yaml", locales / f"{lang}.releases.yaml")
     return menus, locales

@@ -20,7 +20,6 @@ from gateway.banking.access import ActivationOutcome as ActivationOutcome
 from gateway.banking.access import PinCheck as PinCheck
 from gateway.banking.access import PinOutcome as PinOutcome
 from gateway.banking.due_records import BorrowerInstalment, DueQuery
-from gateway.complaints.records import ComplaintRequest, OpenedComplaint
 from gateway.banking.loan_terms import EarlyPayoff as EarlyPayoff
 from gateway.banking.loan_terms import InterestKind as InterestKind
 from gateway.banking.loan_terms import LateFeeRule as LateFeeRule
@@ -37,6 +36,7 @@ from gateway.banking.repay_records import BelowMinimum as BelowMinimum
 from gateway.banking.repay_records import PayoffChanged as PayoffChanged
 from gateway.banking.repay_records import PayoffQuote as PayoffQuote
 from gateway.banking.repay_records import RepaymentKind as RepaymentKind
+from gateway.complaints.records import ComplaintRequest, OpenedComplaint
 
 
 class ApplicationStatus(str, Enum):

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, inspect
 
 import gateway.storage.complaint_tables
 import gateway.storage.decision_tables
-import gateway.storage.record_tables  # noqa: F401  (its tables on the metadata)
+import gateway.storage.record_tables
 import gateway.storage.repayment_tables
 from gateway.banking.demo import DEMO_CUSTOMERS, seed_database
 from gateway.storage.base import Base
