@@ -7,4 +7,5 @@ echo "== ruff"; ruff check . && ruff format --check .
 echo "== types"; mypy
 echo "== import rules"; lint-imports
 echo "== menus"; jembatan menus check
-echo "== pytest"; pytest "$@"
+# Four processes on two cores: many tests wait on Redis, PostgreSQL, subprocesses or the browser.
+echo "== pytest"; pytest -n "${PYTEST_WORKERS:-4}" "$@"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -71,3 +72,33 @@ def basic_app(basic_runtime: Runtime) -> Flask:
 @pytest.fixture
 def basic_client(basic_app: Flask) -> FlaskClient:
     return basic_app.test_client()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On an xdist worker: hand its fuzz request counts to the controller, which prints them."""
+    from tests.fuzz.support import REQUESTS
+
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["fuzz_requests"] = [[endpoint, list(statuses.items())] for endpoint, statuses in REQUESTS.items()]
+
+
+def pytest_testnodedown(node: Any, error: object) -> None:
+    from tests.fuzz.support import REQUESTS
+
+    for endpoint, statuses in getattr(node, "workeroutput", {}).get("fuzz_requests", []):
+        for status, count in statuses:
+            REQUESTS[endpoint][status] += count
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.fuzz.support import REQUESTS
+
+    if not REQUESTS or hasattr(terminalreporter.config, "workeroutput"):
+        return
+    total = sum(sum(statuses.values()) for statuses in REQUESTS.values())
+    errors = sum(count for statuses in REQUESTS.values() for status, count in statuses.items() if status >= 500)
+    terminalreporter.write_line(f"fuzz: {total} requests, {errors} answered >= 500")
+    for endpoint, statuses in sorted(REQUESTS.items()):
+        by_status = ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items()))
+        terminalreporter.write_line(f"fuzz {endpoint}: {sum(statuses.values())} requests ({by_status})")

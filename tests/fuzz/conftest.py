@@ -1,4 +1,5 @@
-"""Fuzz fixtures: the demo app on SQLite and PostgreSQL with real Redis; a per-endpoint request count at the end."""
+"""Fuzz fixtures: the demo app on SQLite and PostgreSQL with real Redis (the per-endpoint request count at the end
+of the run is printed by tests/conftest.py, which also gathers it from xdist workers)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,10 @@ import redis
 from sqlalchemy import Engine
 
 from tests.banking_fixtures import db_engine, pg_engine, sqlite_engine
-from tests.fuzz.support import REQUESTS, Fuzzer, fuzz_app
+from tests.fuzz.support import Fuzzer, fuzz_app
 
 
 @pytest.fixture
 def fuzzer(db_engine: Engine, redis_client: redis.Redis) -> Fuzzer:
     app = fuzz_app(db_engine)
     return Fuzzer(app, app.test_client(), redis_client, db_engine)
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not REQUESTS:
-        return
-    total = sum(sum(statuses.values()) for statuses in REQUESTS.values())
-    errors = sum(count for statuses in REQUESTS.values() for status, count in statuses.items() if status >= 500)
-    terminalreporter.write_line(f"fuzz: {total} requests, {errors} answered >= 500")
-    for endpoint, statuses in sorted(REQUESTS.items()):
-        by_status = ", ".join(f"{status}: {count}" for status, count in sorted(statuses.items()))
-        terminalreporter.write_line(f"fuzz {endpoint}: {sum(statuses.values())} requests ({by_status})")

@@ -79,7 +79,7 @@ def add_loan(
         product_code=product,
         amount=1,
         tenor=len(dues),
-        status="approved",
+        status="disbursed",
         submitted_at=datetime(2026, 1, 1, tzinfo=UTC),
         idempotency_key=f"app:{n}",
     )

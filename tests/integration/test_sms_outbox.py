@@ -12,7 +12,9 @@ import redis
 from sqlalchemy import Engine
 
 from gateway.jobs import install_worker_context, requeue_pending_outbox, sweep_outbox
+from gateway.sms.lanes import SendLanes
 from gateway.sms.outbox import enqueue_outbox, is_opted_out, queue_sms, set_opt_out
+from gateway.sms.rate_limit import TokenBucket
 from gateway.sms.send_hooks import StillWantedHooks
 from gateway.sms.sender import claim
 from gateway.sms.twilio_provider import TwilioProvider
@@ -78,6 +80,9 @@ def test_a_message_goes_out_once_with_its_window_and_callback(world: SmsWorld) -
 
 def test_429_waits_then_succeeds(world: SmsWorld) -> None:
     assert world.fake is not None
+    # The sending threads' pause (Retry-After) runs on the test's clock, so the test does not wait 45 s.
+    bucket = TokenBucket(0, clock=lambda: world.clock().timestamp(), sleep=time.sleep)
+    install_worker_context(replace(world.channel.outbox, lanes=SendLanes(1, bucket)))
     world.fake.fail_next(1, status=429, retry_after="45")
     outbox_id = write(world)
     enqueue_outbox(world.channel.outbox.queue, [outbox_id])

@@ -58,6 +58,8 @@ def test_every_checker_returns_problems_with_a_severity(folders: tuple[Path, Pat
     edit(menus / "reminders.yaml", "offset_days:", "offset_dayz:")
     edit(locales / "en.complaints.yaml", "Answer to complaint", "Answer \u2014 complaint")
     edit(locales / "id.decisions.yaml", "tidak disetujui. Alasan", "ditolak. Alasan")
+    edit(menus / "scorecard.yaml", "base_points: 400", "base_points: banyak")
+    edit(menus / "holidays.yaml", "{date: 2026-02-16,", "{date: 2026-02-31,")
     loaded, _ = collect(menus, locales, load_handlers("handlers"))
     assert loaded is not None
     for check in EXTRA_CHECKS:

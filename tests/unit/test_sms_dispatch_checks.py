@@ -64,7 +64,7 @@ def test_non_gsm7_text_missing_texts_and_unknown_placeholders(folders: tuple[Pat
     edit(locales / "en.sms.yaml", 'none: "You have no active loan."', 'none: "You have no active loan — sorry."')
     applied = '    applied: "Your loan application is being processed. Our officer will contact you."\n'
     edit(locales / "en.sms.yaml", applied, "")
-    edit(locales / "id.sms.yaml", "Ketik BAYAR dengan jumlah itu.", "Ketik BAYAR {saldo_mu}.")
+    edit(locales / "id.sms.yaml", "Ketik BAYAR <jumlah>.", "Ketik BAYAR {saldo_mu}.")
     problems = [str(problem) for problem in check_sms(menus, catalog(locales))]
     assert any("outside GSM-7" in p and "'sms.pinjaman.none'" in p for p in problems), problems
     assert any("sms.yaml:" in p and "'sms.pinjaman.applied' is missing in 'en'" in p for p in problems), problems
