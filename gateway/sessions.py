@@ -153,9 +153,13 @@ class SessionStore:
         resume_window_s: int,
         lock_s: int,
         language_ttl_s: int = redis_keys.LANGUAGE_TTL_S,
+        *,
+        counted: bool = True,
     ) -> None:
         self.redis, self.ttl_s, self.resume_window_s, self.lock_s = client, ttl_s, resume_window_s, lock_s
         self.language_ttl_s = language_ttl_s
+        self.counted = counted
+        """False for walks that are no caller (the simulators): they add nothing to the drop-off counters."""
         self._open = client.register_script(_OPEN)
         self._save = client.register_script(_SAVE)
         self._release = client.register_script(_RELEASE)
@@ -221,6 +225,8 @@ class SessionStore:
 
         `pending`: the hop's effects as field/value pairs (gateway.effects); `counts`: drop-off counter fields
         (gateway.funnels), each counted once; both kept in the same round trip."""
+        if not self.counted:
+            counts = ()
         keys = [
             redis_keys.session(msisdn, session_id),
             redis_keys.resume(msisdn),

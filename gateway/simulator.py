@@ -32,16 +32,19 @@ HANG_UP = "q"
 
 
 class StartingLanguage(SessionStore):
-    """The session store, except that a new session starts in the simulator's language instead of the
-    remembered one. Nothing is written: the remembered language stays what it was."""
+    """The session store of a simulated walk: a new session starts in the simulator's language (if one was
+    given) instead of the remembered one, which stays what it was; the walk is no caller, so it adds nothing
+    to the drop-off counters."""
 
-    def __init__(self, inner: SessionStore, lang: str) -> None:
-        super().__init__(inner.redis, inner.ttl_s, inner.resume_window_s, inner.lock_s)
+    def __init__(self, inner: SessionStore, lang: str | None) -> None:
+        super().__init__(
+            inner.redis, inner.ttl_s, inner.resume_window_s, inner.lock_s, inner.language_ttl_s, counted=False
+        )
         self.lang = lang
 
     def open(self, session_id: str, msisdn: str) -> Opened:
         opened = super().open(session_id, msisdn)
-        return replace(opened, lang=self.lang) if opened.record is None else opened
+        return replace(opened, lang=self.lang) if opened.record is None and self.lang else opened
 
 
 @dataclass
@@ -100,7 +103,7 @@ class Walk:
 
 
 def walker_for(rt: Runtime, phone: str, lang: str | None) -> Walk:
-    store = StartingLanguage(rt.store, lang) if lang else rt.store
+    store = StartingLanguage(rt.store, lang)
     codes = rt.menus.current.menu.service_codes
     return Walk(store, rt.menus, replace(rt.dialog, store=store).hop, phone, codes[0] if codes else "*123#")
 

@@ -6,7 +6,7 @@ written, so no real money moves and no real SMS is queued. Effects (receipts, co
 applied: the sandbox records them and the simulator shows them as "SMS the customer would get".
 Sessions live in Redis like real ones (a `sim-` session id), in the database CONSOLE_SANDBOX_REDIS_URL
 names (default: the app's own in development; in production the simulator needs it set); a walk adds
-nothing to the drop-off counters (`Uncounted`).
+nothing to the drop-off counters (`SessionStore(counted=False)`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import redis
 
@@ -30,7 +29,7 @@ from gateway.effects import SMS, Pending, pending_for
 from gateway.engine.api import Effect
 from gateway.menus import Loaded, MenuBook
 from gateway.runtime import AppServices, Runtime, connect_redis
-from gateway.sessions import SessionStore, StoredSession
+from gateway.sessions import SessionStore
 from gateway.simulator import StartingLanguage, Walk
 from gateway.storage.db import make_engine
 from gateway.storage.migrate import upgrade
@@ -73,21 +72,6 @@ class Recorder:
     def apply(self, items: Sequence[Pending]) -> None:
         """Only SMS are shown; other effects (a loan application's scoring) are dropped with the sandbox."""
         self.sent.extend((item.to, str(item.effect.payload["body"])) for item in items if item.effect.kind == SMS)
-
-
-class Uncounted(SessionStore):
-    """Sessions saved as usual, but adding nothing to the drop-off counters: a walk in the simulator is no
-    caller (`pending` and the counters are the save's last arguments; only `pending` is passed on)."""
-
-    def save(
-        self, session_id: str, msisdn: str, record: StoredSession, remember_lang: str | None, owner: str,
-        pending: Sequence[str] = (), *_counts: Any, **_more: Any,
-    ) -> bool:  # fmt: skip
-        return super().save(session_id, msisdn, record, remember_lang, owner, pending)
-
-
-class UncountedStartingLanguage(StartingLanguage, Uncounted):
-    """The simulator's starting language, uncounted."""
 
 
 class Sandbox:
@@ -139,8 +123,15 @@ class Sandbox:
         rt, bank = self.runtime, self.bank()
         services = AppServices(bank=bank, clock=rt.services.clock)
         recorder = Recorder(services)
-        base = Uncounted(self.redis, rt.store.ttl_s, rt.store.resume_window_s, rt.store.lock_s, rt.store.language_ttl_s)
-        store: SessionStore = UncountedStartingLanguage(base, lang) if lang else base
+        base = SessionStore(
+            self.redis,
+            rt.store.ttl_s,
+            rt.store.resume_window_s,
+            rt.store.lock_s,
+            rt.store.language_ttl_s,
+            counted=False,
+        )
+        store: SessionStore = StartingLanguage(base, lang)
         menus = PinnedBook(rt.menus, pinned) if pinned is not None else rt.menus
         dialog: Dialog = replace(
             rt.dialog, menus=menus, store=store, services=services, on_effects=recorder, languages=bank

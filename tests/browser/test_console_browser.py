@@ -33,7 +33,7 @@ def test_an_operator_walks_the_simulator_to_the_balance_and_saves_the_transcript
     _send(page, "1")
     expect(page.locator("#input")).to_have_attribute("type", "password")
     _send(page, DAIRY.pin or "")
-    expect(page.locator("#screen")).to_contain_text("Saldo rek.")
+    expect(page.locator("#screen")).to_contain_text("Saldo rekening")
     expect(page.locator("#chars")).to_contain_text("dari 160 karakter")
     console.shot(page, "simulator-balance")
     with page.expect_download() as download:

@@ -75,7 +75,7 @@ def test_a_walk_to_the_balance_shows_each_screen_and_saves_a_transcript(browser:
     page = phone.send(DAIRY.pin or "")
     real = demo_bank.savings_balance(DAIRY.msisdn)
     assert real is not None
-    assert "CON Saldo rek." in page and format_money(real.balance, "id") in page  # the sandbox: a copy of the demo
+    assert "CON Saldo rekening" in page and format_money(real.balance, "id") in page  # the sandbox: a copy of the demo
     assert page.count(DAIRY.pin or "") == 1 and DAIRY.pin not in phone.walk  # once: the demo table, never echoed
     response = browser.post(
         "/console/simulator/transcript", {"walk": phone.walk, "name": "saldo dari konsol"}, "/console/simulator"
@@ -83,7 +83,7 @@ def test_a_walk_to_the_balance_shows_each_screen_and_saves_a_transcript(browser:
     assert response.headers["Content-Disposition"] == 'attachment; filename="saldo_dari_konsol.yaml"'
     saved = yaml.safe_load(response.get_data(as_text=True))
     assert [turn["input"] for turn in saved["turns"]] == ["", "1", "1", "<PIN>"]
-    assert saved["phone"] == DAIRY.msisdn and saved["turns"][-1]["screen"].startswith("Saldo rek.")
+    assert saved["phone"] == DAIRY.msisdn and saved["turns"][-1]["screen"].startswith("Saldo rekening")
 
 
 def test_the_screen_facts_count_characters_against_the_limit(browser: Browser) -> None:

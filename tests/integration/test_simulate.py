@@ -140,6 +140,7 @@ def test_a_recorded_walk_with_pins_replays_on_the_demo_bank(tmp_path: Path, redi
     simulator.walk(walker, transcript, lambda _: next(typed, "q"), lambda _: next(hidden), lambda _: None)
     assert [turn.input for turn in transcript.turns] == ["", "1", "1", "<WRONG_PIN>", "<PIN>", "2"]
     assert transcript.turns[-1].end and str(DAIRY.pin) not in transcript.to_yaml()
+    assert list(redis_client.scan_iter(match="jmb:{*}:funnel")) == [], "a simulated walk is no caller"
     redis_client.flushdb()
     record = tmp_path / "balance.yaml"
     record.write_text(transcript.to_yaml(), encoding="utf-8")
