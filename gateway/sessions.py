@@ -60,13 +60,14 @@ class StoredSession:
         raw = (head[:-1] + ',"st":' + self.state.dumps() + "}").encode()
         if len(raw) <= PACK_OVER:
             return raw
-        packer = zlib.compressobj(PACK_LEVEL, zlib.DEFLATED, -PACK_WINDOW_BITS, PACK_MEMORY, zdict=PACK_DICTIONARY)
-        return PACKED_V1 + packer.compress(raw) + packer.flush()
+        packer = zlib.compressobj(PACK_LEVEL, zlib.DEFLATED, -PACK_WINDOW_BITS, PACK_MEMORY, zdict=PACK_DICTIONARY_V2)
+        return PACKED_V2 + packer.compress(raw) + packer.flush()
 
     @classmethod
     def loads(cls, raw: bytes | str) -> StoredSession:
-        if isinstance(raw, bytes) and raw[:1] == PACKED_V1:
-            unpacker = zlib.decompressobj(-PACK_WINDOW_BITS, zdict=PACK_DICTIONARY)
+        dictionary = PACK_DICTIONARIES.get(raw[:1]) if isinstance(raw, bytes) else None
+        if dictionary is not None and isinstance(raw, bytes):
+            unpacker = zlib.decompressobj(-PACK_WINDOW_BITS, zdict=dictionary)
             raw = unpacker.decompress(raw[1:], MAX_UNPACKED)
         data = json.loads(raw)
         return cls(SessionState.from_dict(data["st"]), data["n"], data["t"], data["r"], data["e"])
@@ -84,6 +85,21 @@ PACK_DICTIONARY = (
     b'"st":{"v":"s":"l":"id","h":"main",Rp\\n0 Kembali 00 Menu","e":false,"t":"{"n":'
 )
 """Strings most records share (the record's and `SessionState.to_dict`'s names, common values); never edit."""
+PACKED_V2 = b"\x02"
+PACK_DICTIONARY_V2 = PACK_DICTIONARY + (
+    b'"loan_tenor","loan_amount","loan_purpose","loan_consent","loan_disclosure","loan_disclosure_fees",'
+    b'"loan_disclosure_schedule","loan_disclosure_agree","product":"product_choices":{"1":"count":1,'
+    b'"tenors_text":"1. 6 bulan\\n2. 12 bulan\\n3. 18 bulan\\n4. 24 bulan","tenor_choices":{"1":6,"2":12,'
+    b'"tenor_count":"tenor_question":"Berapa bulan?","product_name":"amount_min":{"$m":"amount_max":{"$m":'
+    b'"tenor":"amount":{"$m":"min":{"$m":"max":{"$m":"principal":{"$m":"interest":{"$m":"fees":{"$m":'
+    b'"total":{"$m":"rate_text":"flat "yearly_rate":"fees_text":"provisi Rp, administrasi Rp'
+    b'"late_text":"% sehari dari angsuran setelah  hari, paling banyak "every_text":"tiap bulan",'
+    b'"plan_text":" x Rp, lalu Rp"instalments":"instalment_amount":{"$m":"last_amount":{"$m":'
+    b'"first_due":{"$d":"last_due":{"$d":"purpose":"consent":"reference":"loan_submit"'
+)
+"""V1's strings and the loan application's (its disclosure is the largest record); never edit: a new one takes
+a new marker."""
+PACK_DICTIONARIES = {PACKED_V1: PACK_DICTIONARY, PACKED_V2: PACK_DICTIONARY_V2}
 PACK_LEVEL = 6
 PACK_WINDOW_BITS = 12
 PACK_MEMORY = 5

@@ -11,7 +11,15 @@ import pytest
 from gateway.engine.model import PIN_SCREEN
 from gateway.engine.state import SessionState
 from gateway.money import Money
-from gateway.sessions import PACK_OVER, PACKED_V1, StoredSession, resumable
+from gateway.sessions import (
+    PACK_DICTIONARY,
+    PACK_OVER,
+    PACK_WINDOW_BITS,
+    PACKED_V1,
+    PACKED_V2,
+    StoredSession,
+    resumable,
+)
 
 
 def loan_state() -> SessionState:
@@ -51,10 +59,20 @@ def test_a_long_record_is_deflated_smaller_and_reads_back_whole() -> None:
     record = StoredSession(loan_state(), 11, "a" * 32, "Masukkan PIN 6 angka:\n0 Kembali 00 Menu", False)
     plain = json.dumps({"n": 11, "st": loan_state().to_dict()}, default=str)
     raw = record.dumps()
-    assert raw[:1] == PACKED_V1 and len(raw) < len(plain) * 0.7
+    assert raw[:1] == PACKED_V2 and len(raw) < len(plain) * 0.7
     again = StoredSession.loads(raw)
     assert again == record and again.state.vars["amount"] == Money(3_000_000)
     assert again.state.vars["first_due"] == date(2026, 12, 27)
+
+
+def test_a_record_deflated_with_the_first_dictionary_still_reads() -> None:
+    record = StoredSession(loan_state(), 11, "a" * 32, "Masukkan PIN 6 angka:\n0 Kembali 00 Menu", False)
+    assert record.dumps()[:1] == PACKED_V2  # written with the second dictionary now
+    packer = zlib.compressobj(6, zlib.DEFLATED, -PACK_WINDOW_BITS, 5, zdict=PACK_DICTIONARY)
+    head = json.dumps({"n": 11, "t": record.token, "r": record.reply, "e": False}, separators=(",", ":"))
+    raw = (head[:-1] + ',"st":' + record.state.dumps() + "}").encode()
+    stored_before = PACKED_V1 + packer.compress(raw) + packer.flush()
+    assert StoredSession.loads(stored_before) == record
 
 
 def test_a_damaged_deflated_record_raises_instead_of_reading_garbage() -> None:
