@@ -139,7 +139,7 @@ def test_a_code_is_bound_to_its_number_and_expires(world: SmsWorld, bank: SqlBan
 
 # --- 2. SMS banking is opt-in, behind the PIN -----------------------------------------------------
 def test_sms_money_commands_are_refused_until_enabled(world: SmsWorld, bank: SqlBank) -> None:
-    assert {k.word for k in BANK_KEYWORDS} == {"SALDO", "MUTASI", "PINJAMAN", "JADWAL", "BAYAR", "PINJAM", "BATAL"}
+    assert {k.word for k in BANK_KEYWORDS} == {"SALDO", "TRANSAKSI", "PINJAMAN", "JADWAL", "BAYAR", "PINJAM", "BATAL"}
     examples = {"BAYAR": "BAYAR 582083", "PINJAM": "PINJAM 2000000 6"}
     phone = SmsPhone(world, DAIRY.msisdn)
     before = bank.savings_balance(DAIRY.msisdn)

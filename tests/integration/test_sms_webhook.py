@@ -133,7 +133,7 @@ def test_undelivered_with_an_error_code_and_an_unsigned_callback(phone: SmsPhone
 
 @pytest.mark.parametrize("body", ["", "   ", "!!! 🙂"])
 def test_an_empty_message_gets_help(phone: SmsPhone, body: str) -> None:
-    assert (phone.send(body) or "").startswith("Ketik: SALDO, MUTASI")
+    assert (phone.send(body) or "").startswith("Ketik: SALDO, TRANSAKSI")
 
 
 def test_a_1600_character_message_and_emoji(phone: SmsPhone, world: SmsWorld) -> None:
