@@ -61,3 +61,11 @@ class Browser:
     def page(self, path: str) -> tuple[int, str]:
         response = self.client.get(path)
         return response.status_code, response.get_data(as_text=True)
+
+
+def signed_in(app: Flask, engine: Engine, role: Role, now: datetime) -> Browser:
+    """A browser logged in as a new member named after `role`, with that role."""
+    add_member(engine, role.value, role, now)
+    browser = Browser(app.test_client())
+    assert browser.login(role.value).status_code == 302
+    return browser

@@ -13,7 +13,7 @@ from gateway.banking.ledger import SqlBank
 from gateway.complaints.records import Channel, ComplaintRequest, Topic
 from gateway.staff import Role, audit_entries
 from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine
-from tests.console_support import Browser, add_member, console_app
+from tests.console_support import Browser, add_member, console_app, signed_in
 
 
 @pytest.fixture
@@ -22,10 +22,7 @@ def app(redis_client: redis.Redis, demo_bank: SqlBank, db_engine: Engine) -> Fla
 
 
 def _as(app: Flask, engine: Engine, role: Role) -> Browser:
-    add_member(engine, role.value, role, NOW)
-    browser = Browser(app.test_client())
-    assert browser.login(role.value).status_code == 302
-    return browser
+    return signed_in(app, engine, role, NOW)
 
 
 def test_an_officer_answers_a_complaint_and_the_answer_goes_by_sms(

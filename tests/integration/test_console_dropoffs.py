@@ -13,7 +13,7 @@ from gateway.banking.demo import DAIRY, SEAWEED
 from gateway.banking.ledger import SqlBank
 from gateway.staff import Role
 from tests.banking_fixtures import NOW, bank, demo_bank, sqlite_engine
-from tests.console_support import Browser, add_member, console_app
+from tests.console_support import Browser, add_member, console_app, signed_in
 from tests.ussd_support import AfricasTalkingPhone
 
 
@@ -28,10 +28,7 @@ def app(redis_client: redis.Redis, demo_bank: SqlBank, db_engine: Engine) -> Fla
 
 
 def _as(app: Flask, engine: Engine, role: Role) -> Browser:
-    add_member(engine, role.value, role, NOW)
-    browser = Browser(app.test_client())
-    assert browser.login(role.value).status_code == 302
-    return browser
+    return signed_in(app, engine, role, NOW)
 
 
 def test_operators_read_the_drop_offs_and_officers_do_not(app: Flask, db_engine: Engine) -> None:

@@ -16,7 +16,7 @@ from gateway.releases import Release
 from gateway.releases.operations import make_current
 from gateway.staff import Role, audit_entries
 from tests.banking_fixtures import NOW, bank, demo_bank, sqlite_engine
-from tests.console_support import Browser, add_member, console_app
+from tests.console_support import Browser, add_member, console_app, signed_in
 
 
 @pytest.fixture
@@ -30,10 +30,7 @@ def app(redis_client: redis.Redis, demo_bank: SqlBank, db_engine: Engine) -> Fla
 
 
 def _browser(app: Flask, engine: Engine, role: Role) -> Browser:
-    add_member(engine, role.value, role, NOW)
-    browser = Browser(app.test_client())
-    assert browser.login(role.value).status_code == 302
-    return browser
+    return signed_in(app, engine, role, NOW)
 
 
 def test_the_graph_shows_every_screen_with_its_worst_case_length(app: Flask, db_engine: Engine) -> None:

@@ -14,7 +14,7 @@ from gateway.decisions.scoring import score
 from gateway.decisions.web import EXTENSION
 from gateway.staff import Role
 from tests.banking_fixtures import NOW, bank, db_engine, demo_bank, pg_engine, sqlite_engine
-from tests.console_support import Browser, add_member, console_app
+from tests.console_support import Browser, add_member, console_app, signed_in
 from tests.decision_support import Clock, FixedScorer, make_desk, submit
 
 
@@ -34,10 +34,7 @@ def referred(app: Flask, demo_bank: SqlBank) -> str:
 
 
 def _as(app: Flask, engine: Engine, role: Role) -> Browser:
-    add_member(engine, role.value, role, NOW)
-    browser = Browser(app.test_client())
-    assert browser.login(role.value).status_code == 302
-    return browser
+    return signed_in(app, engine, role, NOW)
 
 
 def test_an_officer_reads_the_score_and_approves_a_referred_application(
