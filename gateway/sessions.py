@@ -22,6 +22,7 @@ from redis.exceptions import NoScriptError
 
 from gateway import redis_keys
 from gateway.engine.state import SessionState
+from gateway.per_thread_redis import PerThreadRedis
 
 POLL_INTERVAL_S = 0.02
 
@@ -176,15 +177,16 @@ class SessionStore:
         self.language_ttl_s = language_ttl_s
         self.counted = counted
         """False for walks that are no caller (the simulators): they add nothing to the drop-off counters."""
+        self._scripts = PerThreadRedis(client)
         self._open = client.register_script(_OPEN)
         self._save = client.register_script(_SAVE)
         self._release = client.register_script(_RELEASE)
 
     def _run(self, script: Script, keys: list[str], args: list[Any]) -> Any:
-        """EVALSHA straight through the client (redis-py's `Script.__call__` costs more than the call itself);
-        a server that lost its scripts (restarted, flushed) gets it loaded again by `Script`."""
+        """EVALSHA on this thread's own connection (redis-py's `Script.__call__` and pool round trip cost more
+        than the call itself); a server that lost its scripts (restarted, flushed) gets it loaded by `Script`."""
         try:
-            return self.redis.execute_command("EVALSHA", script.sha, len(keys), *keys, *args)
+            return self._scripts.execute("EVALSHA", script.sha, len(keys), *keys, *args)
         except NoScriptError:
             return script(keys=keys, args=args)
 
