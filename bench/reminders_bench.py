@@ -60,7 +60,7 @@ _PORTFOLIO = [
                                       submitted_at, idempotency_key)
        SELECT g, 'B' || g, CASE WHEN g <= :customers THEN g ELSE (g - :customers - 1) * (:every - 1) + 1 END,
               (ARRAY['dairy_cow', 'seaweed_harvest', 'seaweed_spread', 'patchouli'])[1 + g % 4],
-              1000000 + (g % 50) * 100000, 12, '', 'approved', :created, 'bench:' || g
+              1000000 + (g % 50) * 100000, 12, '', 'disbursed', :created, 'bench:' || g
        FROM generate_series(1, :loans) AS g""",
     """INSERT INTO loans (id, application_id, customer_id, product_code, principal, status, disbursed_at)
        SELECT id, id, customer_id, product_code, amount, 'active', :created FROM loan_applications""",

@@ -74,6 +74,8 @@ def run_plugin(name: str) -> int:
             print(f"bench: {name} has no main(); skipped")
             return 0
         code = call_main(entry)
+    except SystemExit as exit_:  # argparse refused its arguments, or it stopped itself
+        return exit_.code if isinstance(exit_.code, int) else EXIT_PLUGIN_FAILED
     except Exception:  # a broken plug-in must not hide the other figures
         traceback.print_exc()
         return EXIT_PLUGIN_FAILED

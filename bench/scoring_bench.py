@@ -105,7 +105,7 @@ def _open_cases(desk: jobs.Desk, made: list[tuple[str, int, str, str, int, bool]
             cases.open_case(db, Submission(reference, msisdn, "id", "ussd", consent, "bench", NOW), NOW)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--applications", type=int, default=10_000)
     parser.add_argument(
@@ -116,7 +116,7 @@ def main() -> int:
     )
     parser.add_argument("--database-url", help="PostgreSQL URL (a schema of its own, dropped after); default SQLite")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     settings = Settings.from_env()
     with tempfile.TemporaryDirectory() as folder:
         engine, schema = _engine(args.database_url, Path(folder))
