@@ -20,8 +20,8 @@ from wtforms.validators import DataRequired, Length
 from gateway.console import bp
 from gateway.console.access import MENU, ConsoleUser, db, me, now, runtime
 from gateway.console.texts import LANGUAGES, t
-from gateway.staff import LoginRefusal, Refusal, StaffError, authenticate, change_password
-from gateway.staff.accounts import MIN_PASSWORD_CHARS
+from gateway.staff import LoginRefusal, Refusal, Staff, StaffError, authenticate, change_password
+from gateway.staff.accounts import MIN_PASSWORD_CHARS, record_logout
 from gateway.staff.demo import DEMO_PASSWORDS
 
 MAX_FIELD = 200
@@ -60,11 +60,10 @@ def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
         username, password = form.username.data.strip().lower(), form.password.data
-        production = runtime().settings.production
-        with db() as session_:
-            found = authenticate(session_, username, password, now())
-            if not isinstance(found, LoginRefusal) and production and password in DEMO_PASSWORDS:
-                found = LoginRefusal(Refusal.DISABLED)
+        found: Staff | LoginRefusal = LoginRefusal(Refusal.DISABLED)
+        if not (runtime().settings.production and password in DEMO_PASSWORDS):  # never, right or wrong
+            with db() as session_:
+                found = authenticate(session_, username, password, now(), origin=request.remote_addr or "")
         if isinstance(found, LoginRefusal):
             flash(_refusal_text(found), "error")
             return render_template("console/login.html", form=form), 401
@@ -78,6 +77,9 @@ def login() -> Any:
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
     if EmptyForm().validate_on_submit():
+        if current_user.is_authenticated:
+            with db() as session_:
+                record_logout(session_, me().username, now(), request.remote_addr or "")
         logout_user()
         session.clear()
     return redirect(url_for("console.login"))

@@ -25,6 +25,8 @@ from gateway.storage.staff_tables import USERNAME_LENGTH, staff
 MAX_FAILED_LOGINS = 5
 """Wrong passwords in a row before the account is locked."""
 LOCKOUT = timedelta(minutes=15)
+LOGIN, LOGIN_REFUSED, LOGOUT = "staff.login", "staff.login_refused", "staff.logout"
+"""Audit actions of the console's door."""
 MIN_PASSWORD_CHARS = 10
 ONE_TIME_PASSWORD_BYTES = 12
 """16 URL-safe characters."""
@@ -135,23 +137,30 @@ def _verify(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
 
 
 def authenticate(
-    session: Session, username: str, password: str, now: datetime, *, hasher: PasswordHasher = DEFAULT_HASHER
-) -> Staff | LoginRefusal:
+    session: Session, username: str, password: str, now: datetime,
+    *, hasher: PasswordHasher = DEFAULT_HASHER, origin: str = "",
+) -> Staff | LoginRefusal:  # fmt: skip
     """Check a login; counts failures and locks the account for LOCKOUT after MAX_FAILED_LOGINS in a row.
 
-    A locked or disabled account is refused even with the right password. The caller commits, also on a
-    refusal (the failure count must stick).
+    A locked or disabled account is refused even with the right password. Every login and every refusal of
+    an existing account is audited (`origin`: where it came from, e.g. the client's address); a name that
+    is no account is not (people type passwords into the name field). The caller commits, also on a
+    refusal (the failure count and the audit entry must stick).
     """
     row = staff_row(session, username, lock=True)
     if row is None:
         _verify(hasher, _dummy_hash(hasher), password)
         return LoginRefusal(Refusal.BAD_CREDENTIALS)
+    details = {"from": origin} if origin else {}
     if row.disabled:
+        record_audit(session, username, LOGIN_REFUSED, username, "account disabled", details, now)
         return LoginRefusal(Refusal.DISABLED)
     if row.locked_until is not None and row.locked_until > now:
+        record_audit(session, username, LOGIN_REFUSED, username, "account locked", details, now)
         return LoginRefusal(Refusal.LOCKED, row.locked_until)
     by_name = staff.update().where(staff.c.id == row.id)
     if not _verify(hasher, row.password_hash, password):
+        record_audit(session, username, LOGIN_REFUSED, username, "wrong password", details, now)
         failures = row.failed_logins + 1
         if failures >= MAX_FAILED_LOGINS:
             session.execute(by_name.values(failed_logins=0, locked_until=now + LOCKOUT))
@@ -163,7 +172,12 @@ def authenticate(
     if hasher.check_needs_rehash(row.password_hash):
         values["password_hash"] = hasher.hash(password)
     session.execute(by_name.values(**values))
+    record_audit(session, username, LOGIN, username, "", details, now)
     return to_staff(row)
+
+
+def record_logout(session: Session, username: str, now: datetime, origin: str = "") -> None:
+    record_audit(session, username, LOGOUT, username, "", {"from": origin} if origin else {}, now)
 
 
 def password_problem(username: str, new_password: str) -> str | None:

@@ -58,7 +58,17 @@ def test_the_one_time_password_must_be_changed_first(browser: Browser, db_engine
     assert browser.login("budi", "sawah-subur-2026").status_code == 302
     assert browser.page("/console/audit")[0] == 200
     with Session(db_engine) as session:
-        assert [e.action for e in audit_entries(session, actor="budi")] == ["staff.password_changed"]
+        actions = [e.action for e in audit_entries(session, actor="budi")][::-1]
+    assert actions == ["staff.login", "staff.password_changed", "staff.login"]
+
+
+def test_logging_out_is_audited(browser: Browser, db_engine: Engine) -> None:
+    add_member(db_engine, "ana", Role.OPERATOR, NOW)
+    browser.login("ana")
+    assert browser.post("/console/logout", {}, token_from="/console/simulator").status_code == 302
+    with Session(db_engine) as session:
+        actions = [e.action for e in audit_entries(session, actor="ana")][::-1]
+    assert actions == ["staff.password_changed", "staff.login", "staff.logout"]  # the first from add_member
 
 
 def test_wrong_passwords_lock_the_account(browser: Browser, db_engine: Engine) -> None:

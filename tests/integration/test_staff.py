@@ -26,7 +26,7 @@ from gateway.staff import (
     record_audit,
     staff_for_api_key,
 )
-from gateway.staff.accounts import LOCKOUT, MAX_FAILED_LOGINS
+from gateway.staff.accounts import LOCKOUT, MAX_FAILED_LOGINS, record_logout
 from gateway.staff.demo import DEMO_STAFF, DemoInProduction, console_banner, seed_demo_staff
 from gateway.storage.migrate import upgrade
 from gateway.storage.staff_tables import audit_log
@@ -97,7 +97,26 @@ def test_wrong_passwords_lock_the_account_for_a_while(session: Session) -> None:
     assert _login(session, "siti", password, minutes=1) == LoginRefusal(Refusal.LOCKED, NOW + LOCKOUT)
     assert isinstance(_login(session, "siti", password, minutes=16), Staff)
     with session.begin():
-        assert [e.action for e in audit_entries(session, subject="siti")] == ["staff.locked", "staff.add"]
+        actions = [(e.action, e.reason) for e in audit_entries(session, subject="siti")][::-1]  # oldest first
+    wrong = [("staff.login_refused", "wrong password")] * MAX_FAILED_LOGINS
+    locked = [("staff.locked", "too many wrong passwords"), ("staff.login_refused", "account locked")]
+    assert actions == [("staff.add", ""), *wrong, *locked, ("staff.login", "")]
+
+
+def test_logins_and_refusals_are_audited_but_a_name_that_is_no_account_is_not(session: Session) -> None:
+    password = _add(session)
+    with session.begin():
+        authenticate(session, "siti", password, NOW, hasher=FAST_HASHER, origin="10.0.0.7")
+        authenticate(session, "my-secret-password", password, NOW, hasher=FAST_HASHER, origin="10.0.0.7")
+        record_logout(session, "siti", NOW, origin="10.0.0.7")
+    with session.begin():
+        entries = [e for e in audit_entries(session, subject="siti") if e.action != "staff.add"]
+    assert [(e.action, e.actor, e.details) for e in entries][::-1] == [
+        ("staff.login", "siti", {"from": "10.0.0.7"}),
+        ("staff.logout", "siti", {"from": "10.0.0.7"}),
+    ]
+    with session.begin():
+        assert audit_entries(session, subject="my-secret-password") == []
 
 
 def test_unknown_and_disabled_accounts_are_refused(session: Session) -> None:
