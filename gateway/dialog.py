@@ -126,7 +126,9 @@ class Dialog:
                 self.on_effects.apply(effects)
             except Exception as exc:  # the session and its pending effects are saved; the effects sweeper applies them
                 self.outages.failed("effects", exc)
-        log.debug("hop %s %s %.1fms", mask_msisdn(hop.msisdn), hop.session_id, (time.perf_counter() - started) * 1000)
+        if log.isEnabledFor(logging.DEBUG):
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            log.debug("hop %s %s %.1fms", mask_msisdn(hop.msisdn), hop.session_id, elapsed_ms)
         return reply
 
     def _release_quietly(self, hop: Hop, owner: str) -> None:

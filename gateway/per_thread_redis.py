@@ -13,6 +13,7 @@ import os
 import threading
 from typing import Any
 
+import hiredis
 import redis
 from redis.connection import AbstractConnection
 
@@ -36,9 +37,10 @@ class PerThreadRedis:
         retry does; after a timeout or any other failure mid-reply the connection is closed, so a late
         answer can never be read as the next command's."""
         connection = self._connection()
+        packed = [hiredis.pack_command(args)]  # what `send_command` ends in, without its per-argument checks
         for attempt in (1, 2):
             try:
-                connection.send_command(*args)
+                connection.send_packed_command(packed)
                 return connection.read_response()
             except redis.ResponseError:  # the whole reply was read: the connection is in step
                 raise
