@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from bench.figures import LoadResult
 
@@ -40,6 +41,8 @@ class HopReport:
     hop: LoadResult
     load_before: float = 0.0  # the machine's 1-minute load average before the servers started
     round_ratios: tuple[float, ...] = ()  # hop/bare throughput of each round (bench/ussd_hop.py --rounds)
+    cpu_us: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    """CPU microseconds per request, (app processes, Redis server), by app ("bare", "hop"); bench/cpu_time.py."""
 
     @property
     def walk_shown(self) -> str:
@@ -83,11 +86,19 @@ class HopReport:
                 if len(self.round_ratios) > 1
                 else []
             ),
+            *self._cpu_lines(),
             f"  machine load before: {self.load_before:.2f} (1-min average, {os.cpu_count()} cores; busy means noisy)",
         ]
         if not (self.bare.clean and self.hop.clean):
             lines.append("  WARNING: errors or unexpected replies: these figures do not measure the intended walk")
         return "\n".join(lines)
+
+    def _cpu_lines(self) -> list[str]:
+        if not all(self.cpu_us.get(name, (0.0, 0.0))[0] for name in ("bare", "hop")):
+            return []
+        (bare_app, bare_redis), (hop_app, hop_redis) = self.cpu_us["bare"], self.cpu_us["hop"]
+        redis_part = f", Redis {bare_redis:.0f} / {hop_redis:.0f}" if bare_redis and hop_redis else ""
+        return [f"  CPU us per request, bare / hop: app {bare_app:.0f} / {hop_app:.0f}{redis_part}"]
 
     def summary_line(self) -> str:
         return (

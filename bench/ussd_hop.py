@@ -35,6 +35,7 @@ if __package__ in (None, ""):  # run as a script: make `bench` importable
 import redis
 
 from bench.bench_customers import BENCH_PIN, ensure_bench_customers
+from bench.cpu_time import CpuSample, group_cpu_s, local_redis_pid, process_cpu_s
 from bench.figures import LoadResult
 from bench.loadgen import Engine, run_load
 from bench.report import HopReport
@@ -57,7 +58,7 @@ PIN_MARK = "<PIN>"
 DEFAULT_DURATION_S = 15.0
 DEFAULT_WARMUP_S = 3.0
 DEFAULT_CONNECTIONS = 16
-DEFAULT_ROUNDS = 3
+DEFAULT_ROUNDS = 6
 SEED_TIMEOUT_S = 180
 EXIT_SERVER_FAILED = 3
 EXIT_LOAD_FAILED = 4
@@ -208,35 +209,46 @@ def merged(rounds: list[LoadResult]) -> LoadResult:
 
 def measure_both(
     args: argparse.Namespace, env: dict[str, str], workload: Workload
-) -> tuple[LoadResult, LoadResult, tuple[float, ...]]:
+) -> tuple[LoadResult, LoadResult, tuple[float, ...], dict[str, CpuSample]]:
     """Start both apps, warm both up, then measure them in turns (bare, hop, hop, bare, ...), `--rounds` turns
     each of `--duration / --rounds` seconds: a neighbour's load burst then hits both, not one. Returns both
-    apps' merged figures and the hop/bare ratio of each round. Raises ServerFailed."""
+    apps' merged figures, the hop/bare ratio of each round and each app's CPU time (its processes, and Redis
+    when it runs here). Raises ServerFailed."""
     engine = Engine(args.loadgen)
     bare_walk = workload.on_path(BARE_PATH, expectations(len(workload.walk), Expect.CON))
     rounds = max(1, args.rounds)
     results: dict[str, list[LoadResult]] = {"bare": [], "hop": []}
+    redis_pid = local_redis_pid(env.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     with (
         running(f"{args.scenario}-bare", BARE_APP, env, probe="tcp") as bare,
         running(f"{args.scenario}-hop", REAL_APP, env, probe="healthz") as hop,
     ):
         pairs = (("bare", bare, bare_walk), ("hop", hop, workload))
+        cpu = {"bare": CpuSample(), "hop": CpuSample()}
         if args.warmup > 0:
             for _, server, load in pairs:
                 run_load(server.port, load.fresh(), args.warmup, args.connections, engine)
         for turn in range(rounds):
             for name, server, load in pairs if turn % 2 == 0 else pairs[::-1]:
                 forget_dropped_walks(env, workload.phones)
+                app_before, redis_before = group_cpu_s(server.process.pid), _redis_cpu_s(redis_pid)
                 results[name].append(
                     run_load(server.port, load.fresh(), args.duration / rounds, args.connections, engine)
                 )
+                cpu[name].app_s += group_cpu_s(server.process.pid) - app_before
+                cpu[name].redis_s += _redis_cpu_s(redis_pid) - redis_before
+                cpu[name].requests += results[name][-1].requests
                 if not results[name][-1].clean:
                     print(f"bench: {server.name} had errors or unexpected replies; its log: {server.log_path}")
     ratios = tuple(
         h.requests_per_s / b.requests_per_s if b.requests_per_s else 0.0
         for b, h in zip(results["bare"], results["hop"], strict=True)
     )
-    return merged(results["bare"]), merged(results["hop"]), ratios
+    return merged(results["bare"]), merged(results["hop"]), ratios, cpu
+
+
+def _redis_cpu_s(pid: int | None) -> float:
+    return process_cpu_s(pid) if pid is not None else 0.0
 
 
 def run(argv: list[str] | None = None) -> tuple[int, HopReport | None]:
@@ -257,7 +269,7 @@ def run(argv: list[str] | None = None) -> tuple[int, HopReport | None]:
     warn_shared_phones(workload, args.connections)
     load_before = os.getloadavg()[0]
     try:
-        bare, hop, ratios = measure_both(args, env, workload)
+        bare, hop, ratios, cpu = measure_both(args, env, workload)
     except ServerFailed as failed:
         sys.stdout.flush()
         print(f"bench: a server failed to start: {failed}", file=sys.stderr)
@@ -269,7 +281,8 @@ def run(argv: list[str] | None = None) -> tuple[int, HopReport | None]:
     walk_shown = args.walk if args.walk is not None else scenario.walk
     if scenario.needs_bank and not args.no_seed and hop.unexpected and workload.phones:
         unlock_demo(env, workload.phones)
-    return 0, HopReport(args.scenario, walk_shown, args.connections, args.duration, bare, hop, load_before, ratios)
+    report = HopReport(args.scenario, walk_shown, args.connections, args.duration, bare, hop, load_before, ratios)
+    return 0, replace(report, cpu_us={name: sample.per_request_us() for name, sample in cpu.items()})
 
 
 def main(argv: list[str] | None = None) -> int:
