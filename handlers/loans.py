@@ -32,6 +32,10 @@ from handlers.notices import sms_to_caller
 
 MAX_LIST_LINES = 3
 OPEN_APPLICATION = "open_application"
+TERMS_CHANGED = "terms_changed"
+"""The product's terms changed between the disclosure and the PIN: the customer reads the new ones first."""
+DISCLOSED_TEXTS = frozenset({"rate_text", "fees_text", "late_text"})
+"""Disclosure texts that follow from the product alone (the yearly rate also moves with the day)."""
 OPEN_STATES = frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.APPROVED})
 
 
@@ -150,12 +154,16 @@ def quote(call: BankCall) -> Result:
 @guarded
 def submit(call: BankCall) -> Result:
     """Categories: ok (reference, amount and the terms), out_of_range, bad_tenor, unknown_product,
-    open_application, unknown (not a customer). Once per idempotency key: a retried hop gets the same
-    reference. Over USSD an SMS with the personal summary of terms follows (after commit)."""
+    open_application, terms_changed (the new terms), unknown (not a customer). Once per idempotency key: a
+    retried hop gets the same reference. Over USSD an SMS with the personal summary of terms follows (after
+    commit)."""
     bank = call.services.bank
     product, amount, tenor, refusal = _request(call, bank)
     if refusal is not None or product is None:
         return refusal or Result(LoanRequestProblem.UNKNOWN_PRODUCT.value)
+    current = _terms(call, product, amount, tenor)
+    if _terms_changed(call.vars, current):
+        return Result(TERMS_CHANGED, current)
     purpose = str(call.vars.get("purpose") or "")
     try:
         application = bank.submit_application(
@@ -165,14 +173,26 @@ def submit(call: BankCall) -> Result:
         return Result(UNKNOWN)
     except OpenApplicationExists as exc:
         return Result(OPEN_APPLICATION, {"reference": exc.reference, "product_name": product.name(call.lang)})
+    if (application.amount, application.tenor) != (amount, tenor):  # a retried hop: the earlier application
+        current = _terms(call, product, application.amount, application.tenor)
     data = {
-        **_terms(call, product, application.amount, application.tenor),
+        **current,
         "reference": application.reference,
         "amount": Money(application.amount),
     }
     key = f"application:{application.reference}"
     effects = sms_to_caller(call, key, "loans.sms.terms", data, "application")
     return Result("ok", data, effects=effects + decision_effects(call, application.reference))
+
+
+def _terms_changed(shown: Mapping[str, Any], current: Mapping[str, Any]) -> bool:
+    """Whether what the disclosure showed (every sum, the rate, the fees and the late fee) differs from the
+    product's terms now: they changed while the customer read them. Nothing shown, nothing to compare (SMS)."""
+    return any(
+        key in shown and shown[key] != value
+        for key, value in current.items()
+        if isinstance(value, Money) or key in DISCLOSED_TEXTS
+    )
 
 
 def choose_sms_product(call: BankCall) -> LoanProduct | Result:
