@@ -1,7 +1,9 @@
 """One-time codes that authorise an SMS command which reveals or moves money.
 
 The code goes to the sender's own number; only an HMAC of it (bound to the number and the exact
-command) is kept in Redis, for `CODE_TTL_S`. A code works once; `MAX_ATTEMPTS` wrong tries burn it.
+command) is kept in Redis, for `CODE_TTL_S`, beside a digest of the quote it was sent with (PINJAM), so
+that the confirmation can tell whether the quote still reads the same. A code works once; `MAX_ATTEMPTS`
+wrong tries burn it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ return 'wrong'
 
 class CodeRedis(Protocol):
     def eval(self, script: str, numkeys: int, *keys_and_args: Any) -> Any: ...
+    def hget(self, name: str, key: str) -> Any: ...
     def pipeline(self, transaction: bool = True) -> Any: ...
 
 
@@ -64,8 +67,9 @@ class OneTimeCodes:
         self.max_attempts = max_attempts
         self.max_per_hour = max_per_hour
 
-    def issue(self, msisdn: str, command: str) -> str | None:
-        """A fresh code to send to `msisdn` (replacing any earlier one); None if the hourly cap is reached."""
+    def issue(self, msisdn: str, command: str, seen: str = "") -> str | None:
+        """A fresh code to send to `msisdn` (replacing any earlier one); None if the hourly cap is reached.
+        `seen`: a digest of what the code's message showed (a quote), for `seen` to give back before verifying."""
         pipe = self._redis.pipeline(transaction=True)
         pipe.set(keys.sms_codes_issued(msisdn), 0, ex=_HOUR_S, nx=True)  # the hour starts at the first code
         pipe.incr(keys.sms_codes_issued(msisdn))
@@ -75,7 +79,8 @@ class OneTimeCodes:
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         pipe = self._redis.pipeline(transaction=True)
         pipe.delete(keys.sms_code(msisdn))
-        pipe.hset(keys.sms_code(msisdn), mapping={"mac": self._mac(msisdn, command, code), "tries": 0})
+        fields = {"mac": self._mac(msisdn, command, code), "tries": 0, "seen": seen}
+        pipe.hset(keys.sms_code(msisdn), mapping=fields)
         pipe.expire(keys.sms_code(msisdn), self.ttl_s)
         pipe.execute()
         return code
@@ -85,6 +90,11 @@ class OneTimeCodes:
         mac = self._mac(msisdn, command, code.strip())
         outcome = self._redis.eval(_VERIFY, 1, keys.sms_code(msisdn), mac, self.max_attempts)
         return Verdict(outcome.decode() if isinstance(outcome, bytes) else outcome)
+
+    def seen(self, msisdn: str) -> str:
+        """The digest the current code was issued with ("" for none, or no code)."""
+        value = self._redis.hget(keys.sms_code(msisdn), "seen")
+        return value.decode() if isinstance(value, bytes) else str(value or "")
 
     def tries_left(self, msisdn: str) -> int:
         """Wrong tries the current code still allows (0 when there is no code)."""

@@ -11,6 +11,8 @@ bank (the customer, and the handler's own work, which moves money once per idemp
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -136,21 +138,16 @@ class Dispatcher:
         if found.code is None:
             if self.opted_out(msisdn):
                 return Decision("code_opted_out", name, None, lang)
-            preview: dict[str, Any] = {}
-            if found.keyword.preview:
+            return self._send_code(sms, found, lang, book)
+        seen = self.codes.seen(msisdn) if found.keyword.preview else ""
+        verdict = self.codes.verify(msisdn, command, found.code)
+        if verdict is Verdict.OK:
+            if seen:  # the code confirms the preview it came with: if that reads differently now, quote again
                 shown = self._run(sms, found, lang, book, found.keyword.preview)
                 if shown.outcome != "ok" or shown.reply is None:
                     return shown
-                preview = dict(shown.reply.values)
-            code = self.codes.issue(msisdn, command)
-            if code is None:
-                return Decision("code_limit", name, SmsReply("sms.auth.too_many"), lang)
-            values = {**preview, "code": code, "command": command, "minutes": self.codes.ttl_s // 60}
-            text = found.keyword.replies["preview"] if preview else "sms.auth.code_sent"
-            reply = SmsReply(text, values, "auth_code", validity=timedelta(seconds=self.codes.ttl_s))
-            return Decision("code_sent", name, reply, lang)
-        verdict = self.codes.verify(msisdn, command, found.code)
-        if verdict is Verdict.OK:
+                if _digest(shown.reply.values) != seen:
+                    return self._send_code(sms, found, lang, book, shown, outcome="code_requoted")
             return None
         if verdict is Verdict.WRONG:
             values = {"tries_left": self.codes.tries_left(msisdn), "command": command}
@@ -159,6 +156,27 @@ class Dispatcher:
             values = {"attempts": self.codes.max_attempts, "command": command}
             return Decision("code_burned", name, SmsReply("sms.auth.code_burned", values), lang)
         return Decision("code_missing", name, SmsReply("sms.auth.code_missing", {"command": command}), lang)
+
+    def _send_code(
+        self, sms: InboundSms, found: Match, lang: str, book: KeywordBook,
+        shown: Decision | None = None, outcome: str = "code_sent",
+    ) -> Decision:  # fmt: skip
+        """A new one-time code for the command; with a `preview` handler, sent in its preview (`shown`, or
+        run now), whose digest the code keeps so that the confirmation files what was read."""
+        name, command = found.keyword.name, found.command
+        preview: dict[str, Any] = {}
+        if found.keyword.preview:
+            shown = shown or self._run(sms, found, lang, book, found.keyword.preview)
+            if shown.outcome != "ok" or shown.reply is None:
+                return shown
+            preview = dict(shown.reply.values)
+        code = self.codes.issue(sms.sender, command, _digest(preview) if preview else "")
+        if code is None:
+            return Decision("code_limit", name, SmsReply("sms.auth.too_many"), lang)
+        values = {**preview, "code": code, "command": command, "minutes": self.codes.ttl_s // 60}
+        text = found.keyword.replies["preview"] if preview else "sms.auth.code_sent"
+        reply = SmsReply(text, values, "auth_code", validity=timedelta(seconds=self.codes.ttl_s))
+        return Decision(outcome, name, reply, lang)
 
     def _run(self, sms: InboundSms, found: Match, lang: str, book: KeywordBook, handler: str = "") -> Decision:
         """Run the keyword's handler (or `handler`, its preview) and answer its category as the keyword says."""
@@ -198,3 +216,10 @@ class Dispatcher:
             effects=result.effects,
             durable=True,
         )
+
+
+def _digest(values: Mapping[str, Any]) -> str:
+    """What a preview showed (its values but the command, which the code's MAC binds anyway), as a short digest."""
+    shown = {key: value for key, value in values.items() if key != "command"}
+    text = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,9 +1,12 @@
 """Over SMS: PINJAM with YA before the code stores the consent (with the SMS wording's version) and queues the
-scoring job after the inbox's commit; BATAL withdraws the application. Both databases, real Redis."""
+scoring job after the inbox's commit; BATAL withdraws the application; a quote that changed before its code
+came back is quoted again. Both databases, real Redis."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 import redis
@@ -69,3 +72,25 @@ def test_pinjam_without_ya_is_a_no(world: SmsWorld) -> None:
     with world.channel.outbox.sessions() as db:
         consent = db.scalar(select(ConsentRow).where(ConsentRow.reference == reference.group(1)))
     assert consent is not None and consent.granted is False
+
+
+def test_a_quote_that_changed_before_the_code_came_back_is_sent_again_and_nothing_is_filed(
+    world: SmsWorld, demo_bank: SqlBank
+) -> None:
+    phone = SmsPhone(world, PHONE)
+    first = phone.send("PINJAM 2000000 6") or ""
+    code = re.search(r"\b(\d{6})\b", first)
+    assert code is not None and "total bayar Rp2.195.000" in first, first
+    demo_bank.products = tuple(
+        replace(p, rate_percent=Decimal("2")) if p.code == "dairy_cow" else p for p in demo_bank.products
+    )
+
+    again = phone.send(f"PINJAM 2000000 6 {code.group(1)}") or ""
+
+    new_code = re.search(r"\b(\d{6})\b", again)
+    assert "total bayar Rp2.285.000" in again and new_code is not None and new_code.group(1) != code.group(1)
+    assert demo_bank.my_loans(PHONE).applications == ()  # nothing filed on a quote she did not read
+    filed = phone.send(f"PINJAM 2000000 6 {new_code.group(1)}") or ""
+    assert re.search(r"ref PJ[A-Z0-9]{6}", filed), filed
+    (application,) = demo_bank.my_loans(PHONE).applications
+    assert application.amount == 2_000_000

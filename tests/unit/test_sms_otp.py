@@ -41,9 +41,16 @@ def test_only_an_hmac_is_stored_with_a_ttl(codes: OneTimeCodes, sms_redis: redis
     code = codes.issue(NUMBER, "SALDO")
     assert code is not None
     stored = sms_redis.hgetall(keys.sms_code(NUMBER))
-    assert set(stored) == {b"mac", b"tries"}
+    assert set(stored) == {b"mac", b"tries", b"seen"} and stored[b"seen"] == b""  # no preview came with it
     assert code.encode() not in stored[b"mac"]
     assert 0 < sms_redis.ttl(keys.sms_code(NUMBER)) <= CODE_TTL_S
+
+
+def test_a_code_keeps_the_digest_of_the_quote_it_came_with(codes: OneTimeCodes) -> None:
+    code = codes.issue(NUMBER, "PINJAM 2000000 6", seen="a1b2c3")
+    assert code is not None and codes.seen(NUMBER) == "a1b2c3"
+    assert codes.verify(NUMBER, "PINJAM 2000000 6", code) is Verdict.OK
+    assert codes.seen(NUMBER) == ""  # used up
 
 
 def test_a_code_is_bound_to_the_number_and_the_command(codes: OneTimeCodes) -> None:
