@@ -151,7 +151,7 @@ def authenticate(
     if row is None:
         _verify(hasher, _dummy_hash(hasher), password)
         return LoginRefusal(Refusal.BAD_CREDENTIALS)
-    details = {"from": origin} if origin else {}
+    details = _origin(origin)
     if row.disabled:
         record_audit(session, username, LOGIN_REFUSED, username, "account disabled", details, now)
         return LoginRefusal(Refusal.DISABLED)
@@ -177,7 +177,12 @@ def authenticate(
 
 
 def record_logout(session: Session, username: str, now: datetime, origin: str = "") -> None:
-    record_audit(session, username, LOGOUT, username, "", {"from": origin} if origin else {}, now)
+    record_audit(session, username, LOGOUT, username, "", _origin(origin), now)
+
+
+def _origin(origin: str) -> dict[str, Any]:
+    """An audit entry's details naming where the request came from (none when unknown)."""
+    return {"from": origin} if origin else {}
 
 
 def password_problem(username: str, new_password: str) -> str | None:
